@@ -1,0 +1,50 @@
+package io.sluice.core.backend;
+
+import io.sluice.core.model.IpFamily;
+
+/**
+ * The metrics a backend reports, named after kube-proxy's (see docs/metrics.md). The engine itself records sync
+ * durations, timestamps, pending changes and network-programming latency. Thread-safe.
+ */
+public interface BackendMetrics {
+
+    /** {@code kubeproxy_sync_proxy_rules_iptables_restore_failures_total{ip_family}} (iptables and ipvs). */
+    void restoreFailure(IpFamily family);
+
+    /** {@code kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total{ip_family}}. */
+    void partialRestoreFailure(IpFamily family);
+
+    /**
+     * {@code kubeproxy_sync_proxy_rules_iptables_total{table,ip_family}} and
+     * {@code kubeproxy_sync_proxy_rules_iptables_last{table,ip_family}}.
+     */
+    void iptablesRules(String table, IpFamily family, long total, long last);
+
+    /** {@code kubeproxy_sync_proxy_rules_no_local_endpoints_total{traffic_policy,ip_family}} (a gauge). */
+    void noLocalEndpoints(String trafficPolicy, IpFamily family, long count);
+
+    /** {@code sluice_backend_errors_total{backend,operation}}: one object's kernel operation failed (e.g. netlink). */
+    void backendError(String backend, String operation);
+
+    BackendMetrics NOOP = new BackendMetrics() {
+        @Override
+        public void restoreFailure(IpFamily family) {
+        }
+
+        @Override
+        public void partialRestoreFailure(IpFamily family) {
+        }
+
+        @Override
+        public void iptablesRules(String table, IpFamily family, long total, long last) {
+        }
+
+        @Override
+        public void noLocalEndpoints(String trafficPolicy, IpFamily family, long count) {
+        }
+
+        @Override
+        public void backendError(String backend, String operation) {
+        }
+    };
+}
