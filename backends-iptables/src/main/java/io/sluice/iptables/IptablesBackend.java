@@ -255,7 +255,7 @@ public final class IptablesBackend implements ProxyBackend {
         private void prepareFullSync(Iptables ipt) throws IptablesException {
             for (JumpRule j : JumpRules.forFamily(family)) {
                 ipt.ensureChain(j.table(), j.toChain());
-                ipt.ensureRulePrepended(j.table(), j.fromChain(), j.ruleArgs());
+                ipt.ensureRulePrepended(j.table(), j.fromChain(), JumpSpecs.spec(j));
             }
             canary.ensureCanaries();
             KernelAssumptions k = caps(ipt);

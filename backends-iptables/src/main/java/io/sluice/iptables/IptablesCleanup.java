@@ -40,7 +40,7 @@ final class IptablesCleanup {
             try {
                 // A rule may have been inserted more than once (e.g. by two proxies): delete until none is left.
                 int guard = 0;
-                while (ipt.deleteRule(j.table(), j.fromChain(), j.ruleArgs()) && ++guard < 100) {
+                while (ipt.deleteRule(j.table(), j.fromChain(), JumpSpecs.spec(j)) && ++guard < 100) {
                     // repeat
                 }
             } catch (IptablesException e) {

@@ -125,7 +125,7 @@ class IptablesBackendTest {
         assertThat(countOps("-C")).isEqualTo(checks + jumps.size());
         assertThat(countOps("-I")).as("present rules are not inserted again").isEqualTo(jumps.size());
         for (JumpRule j : jumps) {
-            String text = io.sluice.iptables.exec.RuleText.join(j.ruleArgs());
+            String text = io.sluice.iptables.exec.RuleText.join(JumpSpecs.spec(j));
             assertThat(Collections.frequency(kernel.rules(j.table(), j.fromChain()).orElseThrow(), text))
                     .as(j.toString()).isEqualTo(1);
         }
