@@ -230,8 +230,9 @@ public final class IptablesBackend implements ProxyBackend {
                 RenderRequest rr = new RenderRequest(full, request.changedServices(), existing);
                 rendered = renderer(snapshot.node()).render(snapshot, rr);
             } catch (IptablesException | RuntimeException e) {
+                // Like kube-proxy: a failed EnsureChain/EnsureRule or iptables-save aborts the sync before any
+                // restore (no restore-failure metric) and the next sync is full.
                 needFull = true;
-                context.metrics().restoreFailure(family);
                 throw new SyncException(family + " iptables sync failed: " + e.getMessage(), e);
             }
             try {
