@@ -183,8 +183,8 @@ public final class SyntheticCluster {
     }
 
     /**
-     * Writes a cluster's YAML to stdout: {@code SyntheticCluster SERVICES ENDPOINTS [SEED]}, e.g. to feed
-     * {@code sluice dump --from-file} a large cluster.
+     * Writes a cluster's YAML to stdout: {@code SyntheticCluster SERVICES ENDPOINTS [SEED]}, e.g. to give the file
+     * source a large cluster.
      */
     public static void main(String[] args) throws IOException {
         if (args.length < 2 || args.length > 3) {
