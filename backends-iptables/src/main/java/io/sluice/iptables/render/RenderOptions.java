@@ -106,7 +106,8 @@ public record RenderOptions(IpFamily family, String nodeName, List<String> nodeI
                 }
             }
         } catch (IllegalArgumentException e) {
-            LOG.warn("Detect-local-mode {}: {}; no local traffic detection", mode, SafeValues.escape(e.getMessage()));
+            LOG.warn("Detect-local-mode {}: {}; no local traffic detection", mode,
+                    SafeValues.escape(e.getMessage()));
             return new LocalDetector.NoOp();
         }
     }
