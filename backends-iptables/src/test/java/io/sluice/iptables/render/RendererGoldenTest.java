@@ -122,6 +122,10 @@ class RendererGoldenTest {
                         List.of("::/0", "127.0.0.0/8")), snapshot(
                         svc("ns1", "svc1").clusterIP("fd00:172:30::41").nodePort(30080)
                                 .ep("fd00:10:244::1", 80)))),
+                new Case("ipv6-nodeport-addresses-cidr", () -> render(opts().ipv6().with(o -> o.nodePortAddresses =
+                        List.of("fd00:10::/64", "::1/128", "10.0.0.0/8")), snapshot(
+                        svc("ns1", "svc1").clusterIP("fd00:172:30::41").nodePort(30080)
+                                .ep("fd00:10:244::1", 80)))),
                 new Case("dual-stack-ipv4", () -> render(opts(), dualStack())),
                 new Case("dual-stack-ipv6", () -> render(opts().ipv6(), dualStack())));
     }
