@@ -1,5 +1,6 @@
 package io.sluice.ipvs.netlink;
 
+import io.sluice.core.exec.CommandRunner;
 import io.sluice.core.exec.ProcessCommandRunner;
 import io.sluice.core.model.Protocol;
 import io.sluice.ipvs.DummyLink;
@@ -22,6 +23,8 @@ public final class NetlinkSmoke {
     static final RealServer RS1 = RealServer.of("10.250.1.1", 8080);
     static final RealServer RS2 = RealServer.of("10.250.1.2", 8080);
     static final RealServer RS6 = RealServer.of("fd00:250::1:1", 8080);
+
+    private static final CommandRunner RUNNER = new ProcessCommandRunner();
 
     private final PrintStream out;
     private int failures;
@@ -53,16 +56,38 @@ public final class NetlinkSmoke {
         }
     }
 
+    /**
+     * Cross-checks our encoding with an independent reader: {@code ipvsadm -S -n} must list every expected line (so
+     * e.g. a port byte-swapped both ways would show up here). Skipped with a note when ipvsadm is not installed.
+     */
+    private static String ipvsadmShows(String... lines) {
+        CommandRunner.CommandResult r = RUNNER.run(List.of("ipvsadm", "-S", "-n"));
+        if (r.exitCode() == 127) {
+            return "ipvsadm not installed, cross-check skipped";
+        }
+        check(r.ok(), "ipvsadm -S -n failed: " + r.stderr());
+        List<String> got = r.stdout().lines().map(String::strip).toList();
+        for (String line : lines) {
+            check(got.contains(line), "ipvsadm -S -n lacks \"" + line + "\": " + got);
+        }
+        return lines.length + " line(s) match";
+    }
+
     private static void check(boolean ok, String what) {
         if (!ok) {
             throw new AssertionError(what);
         }
     }
 
+    /** Number of failed steps after {@link #run()}. */
+    int failures() {
+        return failures;
+    }
+
     void run() {
         NetlinkIpvsClient[] holder = new NetlinkIpvsClient[1];
         if (!step("resolve generic netlink family IPVS", () -> {
-            holder[0] = NetlinkIpvsClient.open(new ProcessCommandRunner());
+            holder[0] = NetlinkIpvsClient.open(RUNNER);
             return "family id " + holder[0].familyId();
         })) {
             return;
@@ -102,6 +127,10 @@ public final class NetlinkSmoke {
             check(rs.equals(List.of(RS1, RS2)), "got " + rs);
             return rs.toString();
         });
+        step("ipvsadm sees the same virtual and real servers", () -> ipvsadmShows(
+                "-A -t 10.250.0.1:80 -s rr",
+                "-a -t 10.250.0.1:80 -r 10.250.1.1:8080 -m -w 1",
+                "-a -t 10.250.0.1:80 -r 10.250.1.2:8080 -m -w 1"));
         step("duplicate add reports EEXIST", () -> {
             try {
                 ipvs.addVirtualServer(VS);
@@ -148,6 +177,7 @@ public final class NetlinkSmoke {
             check(ipvs.virtualServers().contains(VS6), "dump lacks " + VS6);
             List<RealServer> rs = ipvs.realServers(VS6.key());
             check(rs.equals(List.of(RS6)), "got " + rs);
+            ipvsadmShows("-A -t [fd00:250::1]:80 -s rr", "-a -t [fd00:250::1]:80 -r [fd00:250::1:1]:8080 -m -w 1");
             ipvs.deleteVirtualServer(VS6.key());
             check(!ipvs.virtualServers().contains(VS6), "still there");
             return "";
@@ -176,6 +206,9 @@ public final class NetlinkSmoke {
                 link.bind("fd00:250::1");
                 Set<String> a = link.addresses();
                 check(a.contains("10.250.0.1") && a.contains("fd00:250::1"), "got " + a);
+                CommandRunner.CommandResult ip = RUNNER.run(List.of("ip", "-o", "addr", "show", "dev", DummyLink.NAME));
+                check(ip.stdout().contains("inet 10.250.0.1/32") && ip.stdout().contains("inet6 fd00:250::1/128"),
+                        "ip addr shows " + ip.stdout() + ip.stderr());
                 return a.toString();
             });
             step("unbind", () -> {
