@@ -21,7 +21,9 @@ final class CliContract {
             "--backend", "--config", "--kubeconfig", "--objects", "--once", "--dry-run", "--hostname-override",
             "--service-proxy-name", "--metrics-bind-address", "--healthz-bind-address", "--write-config-to",
             // dump
-            "--assume-nfacct", "--assume-random-fully");
+            "--assume-nfacct", "--assume-random-fully",
+            // picocli's standard help option on every command
+            "--help");
 
     /**
      * The KubeProxyConfiguration ({@code kubeproxy.config.k8s.io/v1alpha1}) fields Sluice honours, dotted for
