@@ -209,9 +209,11 @@ class FileSourceTest {
     void scheduledPollingDeliversChanges() throws Exception {
         Path f = write("cluster.yaml", SVC1_YAML);
         scheduler = Executors.newSingleThreadScheduledExecutor();
-        try (FileSource.Watch ignored = files.watch(List.of(f), tracker, scheduler, Duration.ofMillis(20))) {
-            write("cluster.yaml", SVC1_YAML.replace("port: 80", "port: 81"));
-            await().until(() -> tracker.currentSnapshot().services().get(SVC1).port() == 81);
-        }
+        FileSource.Watch watch = files.watch(List.of(f), tracker, scheduler, Duration.ofMillis(20));
+        write("cluster.yaml", SVC1_YAML.replace("port: 80", "port: 81"));
+        await().until(() -> tracker.currentSnapshot().services().get(SVC1).port() == 81);
+        watch.close();
+        watch.close(); // idempotent
+        assertThat(watch.poll()).as("closed").isFalse();
     }
 }
