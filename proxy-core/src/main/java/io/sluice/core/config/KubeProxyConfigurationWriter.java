@@ -76,7 +76,7 @@ public final class KubeProxyConfigurationWriter {
     /** Block-style YAML of a tree of objects, string lists and scalars, keys in insertion order. */
     private static void emit(ObjectNode node, int indent, StringBuilder out) {
         String pad = " ".repeat(indent);
-        node.fields().forEachRemaining(e -> {
+        node.properties().forEach(e -> {
             JsonNode v = e.getValue();
             out.append(pad).append(e.getKey()).append(':');
             if (v.isObject()) {
