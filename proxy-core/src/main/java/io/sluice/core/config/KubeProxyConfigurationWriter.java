@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  *
  * <p>Deterministic: keys in alphabetical order at every level (the order kube-proxy's own YAML output has), every
  * field written with its defaulted value, durations in Go syntax ({@code 30s}, {@code 15m0s}), strings unquoted unless
- * YAML would read them as something else. Loading the output with {@link KubeProxyConfigurationLoader} gives an equal
- * {@link ProxyConfig}. Sluice's {@code serviceProxyName} is written only when set, so the output for a configuration
+ * YAML would read them as something else. For every configuration the loader produces (lower-case node name,
+ * canonical CIDRs and bind addresses, defaulted periods), loading the output with {@link KubeProxyConfigurationLoader}
+ * gives an equal {@link ProxyConfig}. Sluice's {@code serviceProxyName} is written only when set, so the output for a configuration
  * without it contains only kube-proxy fields.
  */
 public final class KubeProxyConfigurationWriter {
