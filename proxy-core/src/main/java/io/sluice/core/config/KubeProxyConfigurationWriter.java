@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * field written with its defaulted value, durations in Go syntax ({@code 30s}, {@code 15m0s}), strings unquoted unless
  * YAML would read them as something else. For every configuration the loader produces (lower-case node name,
  * canonical CIDRs and bind addresses, defaulted periods), loading the output with {@link KubeProxyConfigurationLoader}
- * gives an equal {@link ProxyConfig}. Sluice's {@code serviceProxyName} is written only when set, so the output for a configuration
- * without it contains only kube-proxy fields.
+ * gives an equal {@link ProxyConfig}. Sluice's {@code serviceProxyName} is written only when set, so the output for
+ * a configuration without it contains only kube-proxy fields.
  */
 public final class KubeProxyConfigurationWriter {
     private KubeProxyConfigurationWriter() {
