@@ -24,8 +24,11 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.LifecycleContext;
+import net.jqwik.api.lifecycle.SkipExecutionHook;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,8 +46,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@value #NETNS}. Payloads without nfacct matches are also really applied there (the namespace's tables, never the
  * host's), which additionally catches dangling jumps that {@code --test} does not see.
  */
+@AddLifecycleHook(RendererFuzzIT.PrivilegedGate.class)
 class RendererFuzzIT {
     static final String NETNS = "slrn-fuzz";
+    static final String[] TOOLS = {"ip", "iptables-restore", "ip6tables-restore", "iptables-save", "ip6tables-save"};
+
+    /**
+     * jqwik's way to skip a container: without root or a tool the whole class is skipped with a loud message, unless
+     * SLUICE_REQUIRE_PRIVILEGED=1, in which case it runs and {@link #createNamespace()} fails it.
+     */
+    static final class PrivilegedGate implements SkipExecutionHook {
+        @Override
+        public SkipResult shouldBeSkipped(LifecycleContext context) {
+            String missing = Privileged.missing(TOOLS);
+            if (missing == null || Privileged.required()) {
+                return SkipResult.doNotSkip();
+            }
+            System.err.println("*** " + missing + " ***");
+            return SkipResult.skip(missing);
+        }
+    }
     private static final CommandRunner RUN = new ProcessCommandRunner();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -57,7 +78,7 @@ class RendererFuzzIT {
 
     @BeforeContainer
     static void createNamespace() {
-        Privileged.require("ip", "iptables-restore", "ip6tables-restore", "iptables-save", "ip6tables-save");
+        Privileged.require(TOOLS);
         RUN.run(List.of("ip", "netns", "del", NETNS));
         CommandRunner.CommandResult r = RUN.run(List.of("ip", "netns", "add", NETNS));
         assertThat(r.ok()).as("ip netns add: " + r.stderr()).isTrue();
