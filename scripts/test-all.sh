@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test tier of Sluice. This is the README's test command and what CI runs.
+#   1. installs the Debian packages the tiers need when they are missing (root only);
+#   2. mvn verify: unit + property tests (surefire), privileged real-kernel tests in network namespaces (failsafe);
+#   3. the VM tier: Debian's kernel under qemu (TCG) for IPVS and dummy interfaces (scripts/vm-test.sh).
+# As root every privileged test must run (SLUICE_REQUIRE_PRIVILEGED=1 turns a missing privilege into a failure);
+# as non-root the privileged and VM tiers say loudly that they are skipped.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+packages=(iptables ipset ipvsadm conntrack iproute2 kmod procps python3 qemu-system-x86 linux-image-amd64 busybox-static)
+if [ "$(id -u)" = 0 ]; then
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "test-all: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  export SLUICE_REQUIRE_PRIVILEGED=1
+else
+  echo "test-all: NOT ROOT: the privileged tier (network namespaces) and the VM tier will be SKIPPED." >&2
+  echo "test-all: run as root (CI does) to run every tier." >&2
+fi
+
+echo "test-all: tier 1+2: mvn verify (unit, property, privileged)"
+mvn -B -ntp verify
+
+if [ "$(id -u)" = 0 ]; then
+  echo "test-all: tier 3: IPVS tier in a qemu VM"
+  scripts/vm-test.sh --ipvs-tier
+else
+  echo "test-all: tier 3 (VM, IPVS) SKIPPED: needs root." >&2
+fi
