@@ -7,7 +7,7 @@ run="$1"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cp="$(cat "$run/classpath")"
 launcher="$(cat "$run/launcher")"
-export SLUICE_VM=1
+export SLUICE_VM=1 SLUICE_VM_CLASSPATH="$cp"
 
 # C1 only: the tests are short and TCG makes C2 compilation expensive.
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx1g -jar "$launcher" execute \
