@@ -1,0 +1,349 @@
+package io.sluice.iptables;
+
+import io.sluice.core.backend.BackendContext;
+import io.sluice.core.backend.KernelAssumptions;
+import io.sluice.core.backend.ProxyBackend;
+import io.sluice.core.backend.SyncException;
+import io.sluice.core.backend.SyncRequest;
+import io.sluice.core.backend.SyncResult;
+import io.sluice.core.model.Cidr;
+import io.sluice.core.model.IpFamily;
+import io.sluice.core.model.NodeInfo;
+import io.sluice.core.model.ProxySnapshot;
+import io.sluice.iptables.exec.Conntrack;
+import io.sluice.iptables.exec.Iptables;
+import io.sluice.iptables.exec.IptablesException;
+import io.sluice.iptables.exec.IptablesSystem;
+import io.sluice.iptables.exec.IptablesVersion;
+import io.sluice.iptables.exec.Nfacct;
+import io.sluice.iptables.render.IptablesRenderer;
+import io.sluice.iptables.render.JumpRule;
+import io.sluice.iptables.render.JumpRules;
+import io.sluice.iptables.render.RenderOptions;
+import io.sluice.iptables.render.RenderRequest;
+import io.sluice.iptables.render.RenderedRules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+
+/**
+ * kube-proxy's iptables mode: renders with {@link IptablesRenderer} and applies with one
+ * {@code iptables-restore --noflush --counters} per family and sync.
+ *
+ * <p>Families: IPv4 always; IPv6 as well when the node has an IPv6 address or a cluster CIDR is IPv6 (kube-proxy
+ * runs one proxier per family the node supports). Each family keeps its own state:
+ * <ul>
+ *   <li>{@code needFullSync}: true at start, after any failure and after canary loss; a sync is full when the request
+ *       says so, when this is set, or when the last full sync is older than an hour (kube-proxy's FullSyncPeriod);</li>
+ *   <li>on full syncs only: the jump rules from the built-in chains ({@code -C}, then {@code -I} when missing), the
+ *       canary chains, the nfacct counters and {@code route_localnet};</li>
+ *   <li>every sync: {@code iptables-save -t nat} to learn existing chains, so stale service chains get deleted
+ *       (kube-proxy §3.3), then one restore. A failed restore changes nothing in the kernel (one transaction per
+ *       table); it counts {@code restoreFailure} (and {@code partialRestoreFailure} when partial), sets needFullSync
+ *       and throws.</li>
+ * </ul>
+ * After a successful sync the UDP conntrack entries it made stale are deleted ({@link UdpConntrackCleanup}).
+ *
+ * <p>Threading: {@link #sync} and {@link #cleanup} run on the sync thread only; the canary monitor runs on its own
+ * daemon thread, started on the first sync, and only sets a volatile flag and calls
+ * {@link BackendContext#requestFullSync()}. {@link #render} is pure.
+ */
+public final class IptablesBackend implements ProxyBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(IptablesBackend.class);
+    /** kube-proxy's proxyutil.FullSyncPeriod. */
+    static final Duration FULL_SYNC_PERIOD = Duration.ofHours(1);
+    static final String ROUTE_LOCALNET = "net/ipv4/conf/all/route_localnet";
+
+    private final BackendContext context;
+    private final IptablesSystem system;
+    private final UnaryOperator<RenderOptions> optionsOverride;
+    private final Map<IpFamily, FamilyState> states = new EnumMap<>(IpFamily.class);
+
+    /** Real kernel access through {@code system}; nothing is probed until the first sync. */
+    public IptablesBackend(BackendContext context, IptablesSystem system) {
+        this(context, system, UnaryOperator.identity());
+    }
+
+    /**
+     * @param optionsOverride applied to the render options derived from the configuration (tests use it to match
+     *                        upstream fixtures, e.g. a masquerade mark of {@code 0x4000})
+     */
+    public IptablesBackend(BackendContext context, IptablesSystem system, UnaryOperator<RenderOptions> optionsOverride) {
+        this.context = Objects.requireNonNull(context, "context");
+        this.system = Objects.requireNonNull(system, "system");
+        this.optionsOverride = Objects.requireNonNull(optionsOverride, "optionsOverride");
+    }
+
+    @Override
+    public String name() {
+        return "iptables";
+    }
+
+    /**
+     * The full payload of each family with no existing chains, for dumps: IPv4 first, then for dual-stack a
+     * {@code # IPv6} line and the IPv6 payload. Uses the context's assumptions (defaults for unset ones), never probes.
+     */
+    @Override
+    public String render(ProxySnapshot snapshot) {
+        KernelAssumptions caps = context.assumptions().orDefaults(KernelAssumptions.DUMP_DEFAULTS);
+        StringBuilder sb = new StringBuilder();
+        for (IpFamily family : families(snapshot.node())) {
+            if (family == IpFamily.IPv6) {
+                sb.append("# IPv6\n");
+            }
+            RenderOptions o = optionsOverride.apply(RenderOptions.from(context.config(), family, snapshot.node(), caps));
+            sb.append(new IptablesRenderer(o).render(snapshot, RenderRequest.full(Set.of())).payload());
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public SyncResult sync(SyncRequest request) throws SyncException {
+        ProxySnapshot snapshot = request.snapshot();
+        boolean anyFull = false;
+        long bytes = 0;
+        List<String> failures = new ArrayList<>();
+        SyncException first = null;
+        for (IpFamily family : families(snapshot.node())) {
+            FamilyState state = state(family);
+            try {
+                FamilyResult r = state.sync(request);
+                anyFull |= r.full;
+                bytes += r.bytes;
+            } catch (SyncException e) {
+                failures.add(e.getMessage());
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw new SyncException(String.join("; ", failures), first.getCause());
+        }
+        return new SyncResult(anyFull, bytes);
+    }
+
+    /**
+     * kube-proxy's {@code --cleanup} for iptables mode (cleanup.go), for both families and every installed variant:
+     * deletes the jump rules from the built-in chains, flushes and deletes kube-proxy's nat chains (fixed ones and every
+     * service chain found by {@code iptables-save}) and filter chains in one restore per table, then deletes the
+     * mangle canary. KUBE-FIREWALL and its jumps stay (kubelet owns them), as does every chain and rule of others.
+     * Idempotent. Stops the canary monitors first.
+     */
+    @Override
+    public void cleanup() throws SyncException {
+        close();
+        List<String> errors = new ArrayList<>();
+        for (IpFamily family : IpFamily.values()) {
+            for (Iptables ipt : system.allVariants(family)) {
+                errors.addAll(IptablesCleanup.run(ipt));
+            }
+        }
+        synchronized (states) {
+            states.values().forEach(s -> s.needFull = true);
+        }
+        if (!errors.isEmpty()) {
+            throw new SyncException("iptables cleanup: " + String.join("; ", errors));
+        }
+    }
+
+    /** Stops the canary monitors; rules stay in place. */
+    @Override
+    public void close() {
+        synchronized (states) {
+            states.values().forEach(s -> s.canary.close());
+        }
+    }
+
+    /** Families to program: IPv4, plus IPv6 when the node or the cluster CIDRs have an IPv6 address. */
+    List<IpFamily> families(NodeInfo node) {
+        boolean v6 = node.addresses().stream().anyMatch(a -> IpFamily.of(a) == IpFamily.IPv6)
+                || context.config().clusterCIDRs().stream()
+                .anyMatch(c -> Cidr.parse(c).map(x -> x.family() == IpFamily.IPv6).orElse(false));
+        return v6 ? List.of(IpFamily.IPv4, IpFamily.IPv6) : List.of(IpFamily.IPv4);
+    }
+
+    /** Package-private for tests: a family's state (created on first use). */
+    FamilyState state(IpFamily family) {
+        synchronized (states) {
+            return states.computeIfAbsent(family, FamilyState::new);
+        }
+    }
+
+    private record FamilyResult(boolean full, long bytes) {
+    }
+
+    /** One family's applier state. Used from the sync thread; {@code needFull} is also set by the canary thread. */
+    final class FamilyState {
+        final IpFamily family;
+        final CanaryMonitor canary;
+        volatile boolean needFull = true;
+        private Instant lastFullSync = Instant.EPOCH;
+        private KernelAssumptions caps;
+        private ProxySnapshot lastApplied;
+        private NodeInfo rendererNode;
+        private IptablesRenderer renderer;
+
+        FamilyState(IpFamily family) {
+            this.family = family;
+            this.canary = new CanaryMonitor(new LazyIptables(family), () -> {
+                needFull = true;
+                context.requestFullSync().run();
+            });
+        }
+
+        private Iptables iptables() {
+            return system.iptables(family);
+        }
+
+        FamilyResult sync(SyncRequest request) throws SyncException {
+            Instant now = context.clock().instant();
+            boolean full = request.fullSync() || needFull
+                    || Duration.between(lastFullSync, now).compareTo(FULL_SYNC_PERIOD) > 0;
+            Iptables ipt = iptables();
+            ProxySnapshot snapshot = request.snapshot();
+            RenderedRules rendered;
+            try {
+                if (full) {
+                    prepareFullSync(ipt);
+                }
+                Set<String> existing = natChains(ipt.save(Iptables.NAT));
+                RenderRequest rr = new RenderRequest(full, request.changedServices(), existing);
+                rendered = renderer(snapshot.node()).render(snapshot, rr);
+            } catch (IptablesException | RuntimeException e) {
+                needFull = true;
+                context.metrics().restoreFailure(family);
+                throw new SyncException(family + " iptables sync failed: " + e.getMessage(), e);
+            }
+            try {
+                ipt.restore(rendered.payload(), Optional.empty());
+            } catch (IptablesException e) {
+                context.metrics().restoreFailure(family);
+                if (!full) {
+                    context.metrics().partialRestoreFailure(family);
+                }
+                needFull = true;
+                LOG.warn("{} {} restore failed; previous rules stay in place, next sync is full: {}", family,
+                        full ? "full" : "partial", e.getMessage());
+                throw new SyncException(family + " iptables-restore failed: " + e.getMessage(), e);
+            }
+            needFull = false;
+            if (full) {
+                lastFullSync = now;
+            }
+            context.metrics().iptablesRules("filter", family, rendered.filterRules(), rendered.filterRules());
+            context.metrics().iptablesRules("nat", family, rendered.natTotal(), rendered.natLast());
+            context.metrics().noLocalEndpoints("internal", family, rendered.noLocalEndpointsInternal());
+            context.metrics().noLocalEndpoints("external", family, rendered.noLocalEndpointsExternal());
+            clearStaleConntrack(lastApplied, snapshot);
+            lastApplied = snapshot;
+            canary.start(context.config().syncPeriod());
+            return new FamilyResult(full, rendered.payload().length());
+        }
+
+        /** Jump rules, canaries, nfacct counters, route_localnet: kube-proxy does these on full syncs only. */
+        private void prepareFullSync(Iptables ipt) throws IptablesException {
+            for (JumpRule j : JumpRules.forFamily(family)) {
+                ipt.ensureChain(j.table(), j.toChain());
+                ipt.ensureRulePrepended(j.table(), j.fromChain(), JumpSpecs.spec(j));
+            }
+            canary.ensureCanaries();
+            KernelAssumptions k = caps(ipt);
+            if (k.nfacct()) {
+                Nfacct.ensure(system.commands(), Nfacct.CT_STATE_INVALID_DROPPED);
+                Nfacct.ensure(system.commands(), Nfacct.LOCALHOST_NODEPORTS_ACCEPTED);
+            }
+            if (family == IpFamily.IPv4 && context.config().iptables().localhostNodePorts()) {
+                // kube-proxy sets route_localnet so that 127.0.0.1:<nodePort> can be DNATed off the host.
+                if (!system.sysctl().get(ROUTE_LOCALNET).map("1"::equals).orElse(false)) {
+                    try {
+                        system.sysctl().set(ROUTE_LOCALNET, "1");
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("could not set {}=1: {}", ROUTE_LOCALNET, e.getMessage());
+                    }
+                }
+            }
+        }
+
+        /** The context's assumptions; unset ones probed once (iptables ≥ 1.6.2 for --random-fully, nfacct tool). */
+        private KernelAssumptions caps(Iptables ipt) throws IptablesException {
+            if (caps == null) {
+                KernelAssumptions given = context.assumptions();
+                Boolean randomFully = given.randomFully();
+                if (randomFully == null) {
+                    IptablesVersion v = ipt.version();
+                    randomFully = v.atLeast(IptablesVersion.RANDOM_FULLY_MIN);
+                }
+                Boolean nfacct = given.nfacct();
+                if (nfacct == null) {
+                    nfacct = Nfacct.ensure(system.commands(), Nfacct.CT_STATE_INVALID_DROPPED)
+                            && Nfacct.ensure(system.commands(), Nfacct.LOCALHOST_NODEPORTS_ACCEPTED);
+                }
+                caps = new KernelAssumptions(nfacct, randomFully);
+                LOG.info("{} iptables ({}): nfacct={}, random-fully={}", family, ipt.variant(), nfacct, randomFully);
+            }
+            return caps;
+        }
+
+        private IptablesRenderer renderer(NodeInfo node) throws IptablesException {
+            if (renderer == null || !node.equals(rendererNode)) {
+                KernelAssumptions k = caps(iptables());
+                renderer = new IptablesRenderer(optionsOverride.apply(
+                        RenderOptions.from(context.config(), family, node, k)));
+                rendererNode = node;
+            }
+            return renderer;
+        }
+
+        private void clearStaleConntrack(ProxySnapshot before, ProxySnapshot after) {
+            List<List<String>> stale = UdpConntrackCleanup.staleEntries(before, after, family);
+            if (stale.isEmpty()) {
+                return;
+            }
+            Conntrack conntrack = new Conntrack(system.commands());
+            for (List<String> args : stale) {
+                String err = conntrack.delete(args);
+                if (err != null) {
+                    LOG.warn("stale UDP conntrack entries not cleared: {}", err);
+                    context.metrics().backendError("iptables", "conntrack");
+                }
+            }
+        }
+    }
+
+    /** {@code GetChainsFromTable}: the declared chains of an {@code iptables-save} text. */
+    static Set<String> natChains(String save) {
+        Set<String> chains = new TreeSet<>();
+        for (String line : save.split("\n")) {
+            if (line.startsWith(":")) {
+                int sp = line.indexOf(' ');
+                chains.add(sp < 0 ? line.substring(1) : line.substring(1, sp));
+            }
+        }
+        return chains;
+    }
+
+    /** Resolves the family's tools at first use, so that constructing the backend probes nothing. */
+    private final class LazyIptables extends ForwardingIptables {
+        private final IpFamily family;
+
+        LazyIptables(IpFamily family) {
+            this.family = family;
+        }
+
+        @Override
+        protected Iptables delegate() {
+            return system.iptables(family);
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.sluice.iptables;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.core.backend.BackendContext;
+import io.sluice.core.backend.KernelAssumptions;
+import io.sluice.core.backend.SyncException;
+import io.sluice.core.backend.SyncRequest;
+import io.sluice.core.backend.SyncResult;
+import io.sluice.core.config.ProxyConfig;
+import io.sluice.core.model.IpFamily;
+import io.sluice.core.model.NamespacedName;
+import io.sluice.core.model.ProxySnapshot;
+import io.sluice.iptables.exec.FakeIptables;
+import io.sluice.iptables.exec.FakeIptablesSystem;
+import io.sluice.iptables.exec.IptablesException;
+import io.sluice.iptables.render.JumpRule;
+import io.sluice.iptables.render.JumpRules;
+import io.sluice.iptables.render.RenderOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IptablesBackendTest {
+    /** Upstream's NewFakeProxier injects the mark as 0x4000 (kube-proxy itself prints 0x00004000). */
+    static final UnaryOperator<RenderOptions> UPSTREAM_MARK = o -> new RenderOptions(o.family(), o.nodeName(),
+            o.nodeIPs(), "0x4000", o.masqueradeAll(), o.localDetector(), o.localhostNodePorts(),
+            o.nodePortAddresses(), o.conntrackTcpBeLiberal(), o.randomFully(), o.nfacctCtStateInvalid(),
+            o.nfacctLocalhostNodePorts());
+    static final int[] NAT_TOTAL = {15, 20, 15, 15, 20, 20, 23, 23, 18};
+    static final int[] NAT_LAST = {15, 12, 7, 7, 12, 12, 15, 8, 18};
+
+    final FakeIptablesSystem system = new FakeIptablesSystem();
+    final FakeIptables kernel = system.fake(IpFamily.IPv4);
+    final RecordingMetrics metrics = new RecordingMetrics();
+    final AtomicInteger fullSyncRequests = new AtomicInteger();
+    IptablesBackend backend;
+
+    static ProxyConfig upstreamConfig() {
+        ProxyConfig d = ProxyConfig.defaults("test-node");
+        return new ProxyConfig(d.mode(), "test-node", List.of("10.0.0.0/8"), "ClusterCIDR", d.detectLocal(),
+                List.of(), d.iptables(), d.ipvs(), d.conntrack(), d.metricsBindAddress(), d.healthzBindAddress(),
+                d.kubeconfig(), d.configSyncPeriod(), d.serviceProxyName());
+    }
+
+    @BeforeEach
+    void setUp() {
+        BackendContext ctx = new BackendContext(upstreamConfig(), metrics, KernelAssumptions.UPSTREAM_TESTS,
+                Clock.systemUTC(), fullSyncRequests::incrementAndGet);
+        backend = new IptablesBackend(ctx, system, UPSTREAM_MARK);
+    }
+
+    @AfterEach
+    void tearDown() {
+        backend.close();
+    }
+
+    @Test
+    void syncRepeatedScenarioMatchesUpstreamPayloadsAndMetrics() throws Exception {
+        SyncRepeatedScenario scenario = new SyncRepeatedScenario();
+        int expectedIndex = 0;
+        int restoresBefore;
+        for (JsonNode step : scenario.steps) {
+            String op = step.get("op").asText();
+            if (op.equals("inject-kernel-rule")) {
+                String rule = step.get("rule").asText();
+                String chain = rule.split(" ")[1];
+                kernel.injectRule(step.get("table").asText(), chain, rule.substring(("-A " + chain + " ").length()));
+                continue;
+            }
+            Set<NamespacedName> changed = scenario.apply(step);
+            ProxySnapshot snapshot = scenario.snapshot();
+            SyncRequest request = new SyncRequest(snapshot, changed, false);
+            restoresBefore = kernel.restores().size();
+            if (step.path("expectRestoreFailure").asBoolean(false)) {
+                String before = kernel.save("nat") + kernel.save("filter");
+                long partialFailures = metrics.get("partialRestoreFailure/IPv4");
+                assertThatThrownBy(() -> backend.sync(request)).isInstanceOf(SyncException.class);
+                assertThat(metrics.get("partialRestoreFailure/IPv4") - partialFailures)
+                        .isEqualTo(step.get("expectPartialRestoreFailuresDelta").asLong());
+                assertThat(backend.state(IpFamily.IPv4).needFull).isTrue();
+                assertThat(kernel.save("nat") + kernel.save("filter")).as("a failed restore changes nothing")
+                        .isEqualTo(before);
+                continue;
+            }
+            SyncResult result = backend.sync(request);
+            String payload = kernel.restores().get(restoresBefore);
+            assertThat(kernel.restores()).hasSize(restoresBefore + 1);
+            assertThat(IptablesDumpNormalizer.normalize(payload)).as(step.get("expected").asText())
+                    .isEqualTo(SyncRepeatedScenario.resource(step.get("expected").asText()));
+            assertThat(result.fullSync()).as("step %d full", expectedIndex + 1)
+                    .isEqualTo(expectedIndex == 0 || expectedIndex == 8);
+            assertThat(metrics.get("total/nat/IPv4")).as("nat total after step %d", expectedIndex + 1)
+                    .isEqualTo(NAT_TOTAL[expectedIndex]);
+            assertThat(metrics.get("last/nat/IPv4")).as("nat last after step %d", expectedIndex + 1)
+                    .isEqualTo(NAT_LAST[expectedIndex]);
+            expectedIndex++;
+        }
+        assertThat(expectedIndex).isEqualTo(9);
+        assertThat(metrics.get("restoreFailure/IPv4")).isEqualTo(1);
+    }
+
+    @Test
+    void jumpRulesAreEnsuredOnFullSyncsOnlyAndNeverDuplicated() throws Exception {
+        ProxySnapshot snapshot = ProxySnapshot.empty("test-node");
+        backend.sync(SyncRequest.full(snapshot));
+        List<JumpRule> jumps = JumpRules.forFamily(IpFamily.IPv4);
+        assertThat(countOps("-I")).isEqualTo(jumps.size());
+
+        int checks = countOps("-C");
+        backend.sync(new SyncRequest(snapshot, Set.of(), false));
+        assertThat(countOps("-C")).as("a partial sync checks no jump rule").isEqualTo(checks);
+
+        backend.sync(SyncRequest.full(snapshot));
+        assertThat(countOps("-C")).isEqualTo(checks + jumps.size());
+        assertThat(countOps("-I")).as("present rules are not inserted again").isEqualTo(jumps.size());
+        for (JumpRule j : jumps) {
+            String text = io.sluice.iptables.exec.RuleText.join(JumpSpecs.spec(j));
+            assertThat(Collections.frequency(kernel.rules(j.table(), j.fromChain()).orElseThrow(), text))
+                    .as(j.toString()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void canaryLossRequestsAFullSyncAndLockBusyIsNotLoss() throws Exception {
+        ProxySnapshot snapshot = ProxySnapshot.empty("test-node");
+        backend.sync(SyncRequest.full(snapshot));
+        backend.sync(new SyncRequest(snapshot, Set.of(), false));
+        IptablesBackend.FamilyState state = backend.state(IpFamily.IPv4);
+        assertThat(state.needFull).isFalse();
+        assertThat(state.canary.check()).isFalse();
+
+        kernel.failOperations(op -> op.get(0).equals("-S"), IptablesException.RESOURCE_PROBLEM);
+        assertThat(state.canary.check()).as("exit status 4 is not a lost canary").isFalse();
+        assertThat(fullSyncRequests).hasValue(0);
+        kernel.failOperations(op -> false, 0);
+
+        for (String table : CanaryMonitor.TABLES) {
+            kernel.removeChainForcibly(table, CanaryMonitor.CANARY);
+        }
+        assertThat(state.canary.check()).isTrue();
+        assertThat(fullSyncRequests).hasValue(1);
+        assertThat(state.needFull).isTrue();
+        assertThat(kernel.rules("mangle", CanaryMonitor.CANARY)).as("canary re-created").isPresent();
+        assertThat(backend.sync(new SyncRequest(snapshot, Set.of(), false)).fullSync()).isTrue();
+    }
+
+    @Test
+    void cleanupRemovesOnlyKubeProxyChainsAndJumpRules() throws Exception {
+        kernel.injectChain("filter", "KUBE-FIREWALL");
+        kernel.injectRule("filter", "INPUT", "-j KUBE-FIREWALL");
+        kernel.injectRule("filter", "INPUT", "-j ACCEPT");
+        kernel.injectChain("nat", "FOREIGN");
+        kernel.injectRule("nat", "FOREIGN", "-j RETURN");
+        kernel.injectRule("nat", "PREROUTING", "-j FOREIGN");
+        SyncRepeatedScenario scenario = new SyncRepeatedScenario();
+        scenario.apply(scenario.steps.get(0));
+        backend.sync(SyncRequest.full(scenario.snapshot()));
+        assertThat(kernel.chains("nat")).anyMatch(c -> c.startsWith("KUBE-SEP-"));
+
+        backend.cleanup();
+        backend.cleanup();
+
+        assertThat(kernel.chains("nat")).noneMatch(c -> c.startsWith("KUBE-")).contains("FOREIGN");
+        assertThat(kernel.chains("filter")).filteredOn(c -> c.startsWith("KUBE-")).containsExactly("KUBE-FIREWALL");
+        assertThat(kernel.chains("mangle")).noneMatch(c -> c.startsWith("KUBE-"));
+        assertThat(kernel.rules("filter", "INPUT").orElseThrow()).containsExactly("-j KUBE-FIREWALL", "-j ACCEPT");
+        assertThat(kernel.rules("filter", "OUTPUT").orElseThrow()).containsExactly("-j KUBE-FIREWALL");
+        assertThat(kernel.rules("nat", "PREROUTING").orElseThrow()).containsExactly("-j FOREIGN");
+        assertThat(kernel.rules("nat", "FOREIGN").orElseThrow()).containsExactly("-j RETURN");
+        assertThat(kernel.rules("filter", "KUBE-FIREWALL").orElseThrow()).isNotEmpty();
+    }
+
+    @Test
+    void fullSyncSetsRouteLocalnetAndDualStackRendersBothFamilies() throws Exception {
+        backend.sync(SyncRequest.full(ProxySnapshot.empty("test-node")));
+        assertThat(system.sysctl().get(IptablesBackend.ROUTE_LOCALNET)).hasValue("1");
+
+        ProxySnapshot dual = new ProxySnapshot(new java.util.TreeMap<>(), new java.util.TreeMap<>(),
+                new io.sluice.core.model.NodeInfo("test-node", List.of("192.168.0.2", "fd00::2"),
+                        new java.util.TreeMap<>(), false));
+        String dump = backend.render(dual);
+        assertThat(dump).contains("\n# IPv6\n*filter\n").startsWith("*filter\n");
+        assertThat(dump).isEqualTo(backend.render(dual));
+        backend.sync(SyncRequest.full(dual));
+        assertThat(system.fake(IpFamily.IPv6).restores()).hasSize(1);
+    }
+
+    @Test
+    void anyFailureMakesTheNextSyncFull() throws Exception {
+        ProxySnapshot snapshot = ProxySnapshot.empty("test-node");
+        backend.sync(SyncRequest.full(snapshot));
+        kernel.failNextRestore("injected");
+        assertThatThrownBy(() -> backend.sync(new SyncRequest(snapshot, Set.of(), false)))
+                .isInstanceOf(SyncException.class).hasMessageContaining("injected");
+        assertThat(metrics.get("restoreFailure/IPv4")).isEqualTo(1);
+        assertThat(metrics.get("partialRestoreFailure/IPv4")).isEqualTo(1);
+        assertThat(backend.sync(new SyncRequest(snapshot, Set.of(), false)).fullSync()).isTrue();
+        assertThat(backend.sync(new SyncRequest(snapshot, Set.of(), false)).fullSync()).isFalse();
+    }
+
+    private int countOps(String op) {
+        List<List<String>> ops = new ArrayList<>(kernel.operations());
+        return (int) ops.stream().filter(o -> o.get(0).equals(op)).count();
+    }
+}

@@ -1,0 +1,31 @@
+package io.sluice.ipvs;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class KernelIpvsTest {
+    @Test
+    void missingNetlinkClassGivesAClearError() {
+        boolean present;
+        try {
+            Class.forName(KernelIpvs.NETLINK_CLIENT);
+            present = true;
+        } catch (ClassNotFoundException e) {
+            present = false;
+        }
+        if (!present) {
+            assertThatThrownBy(() -> KernelIpvs.netlink().openClient()).isInstanceOf(IpvsException.class)
+                    .hasMessageContaining(KernelIpvs.NETLINK_CLIENT).hasMessageContaining("not available");
+        } else {
+            assertThat(KernelIpvs.netlink()).isNotNull();
+        }
+    }
+
+    @Test
+    void providerIsRegisteredAsIpvs() {
+        var providers = java.util.ServiceLoader.load(io.sluice.core.backend.BackendProvider.class);
+        assertThat(providers.stream().map(p -> p.get().name())).contains("ipvs");
+    }
+}

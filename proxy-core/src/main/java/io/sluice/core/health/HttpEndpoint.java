@@ -1,0 +1,85 @@
+package io.sluice.core.health;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.sluice.core.config.HostPort;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The small HTTP server shared by {@link HealthServer} and {@link MetricsServer}: JDK {@link HttpServer} on one daemon
+ * thread, bound to an IP literal (never a host name, so no DNS lookup). Close is idempotent.
+ */
+abstract class HttpEndpoint implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private boolean closed;
+
+    HttpEndpoint(String bindAddress, String threadName) throws IOException {
+        HostPort hp = HostPort.parse(bindAddress)
+                .orElseThrow(() -> new IllegalArgumentException("bad bind address (want ip:port): " + bindAddress));
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(hp.host()), hp.port()), 16);
+        executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+    }
+
+    /** Registers the handlers; called by subclasses before {@link #startServer()}. */
+    final HttpServer server() {
+        return server;
+    }
+
+    final void startServer() {
+        server.start();
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** {@code host:port} actually bound. */
+    public String address() {
+        return new HostPort(server.getAddress().getAddress().getHostAddress().replaceAll("%.*$", ""), port())
+                .toString();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    /** Writes a complete response; HEAD gets the headers only. */
+    static void respond(HttpExchange ex, int code, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        boolean head = "HEAD".equalsIgnoreCase(ex.getRequestMethod());
+        ex.sendResponseHeaders(code, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(bytes);
+            }
+        }
+        ex.close();
+    }
+
+    static void notFound(HttpExchange ex) throws IOException {
+        respond(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
+    }
+}

@@ -1,0 +1,79 @@
+package io.sluice.core.health;
+
+import io.sluice.core.model.IpFamily;
+import io.sluice.core.model.NodeInfo;
+import io.sluice.core.sync.ManualTime;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProxyHealthTest {
+
+    private final ManualTime time = new ManualTime();
+    private final ProxyHealth health = ProxyHealth.forSyncPeriod(time.clock(), Duration.ofSeconds(30));
+
+    @Test
+    void healthTimeoutIsTwiceTheSyncPeriod() {
+        assertThat(health.healthTimeout()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void healthyWhileStartingUpEvenWithQueuedUpdates() {
+        health.queuedUpdate(IpFamily.IPv4);
+        time.advance(Duration.ofMinutes(10));
+        assertThat(health.isHealthy()).isTrue();
+    }
+
+    @Test
+    void becomesUnhealthyWhenTheOldestQueuedUpdateWaitsTwoSyncPeriods() {
+        health.updated(IpFamily.IPv4);
+        time.advance(Duration.ofSeconds(5));
+        health.queuedUpdate(IpFamily.IPv4);
+        time.advance(Duration.ofSeconds(30));
+        health.queuedUpdate(IpFamily.IPv4);             // does not move the oldest one
+        time.advance(Duration.ofSeconds(29));
+        assertThat(health.isHealthy()).isTrue();         // 59 s
+        time.advance(Duration.ofSeconds(1));
+        ProxyHealth.Status s = health.status();
+        assertThat(s.healthy()).isFalse();               // 60 s
+        assertThat(s.lastUpdated()).isEqualTo(time.clock().instant().minusSeconds(65));
+
+        health.updated(IpFamily.IPv4);
+        assertThat(health.isHealthy()).isTrue();
+        assertThat(health.status().lastUpdated()).isEqualTo(time.clock().instant());
+    }
+
+    @Test
+    void noQueuedUpdateMeansHealthyNoMatterHowOldTheLastSync() {
+        health.updated(IpFamily.IPv4);
+        time.advance(Duration.ofHours(5));
+        assertThat(health.isHealthy()).isTrue();
+    }
+
+    @Test
+    void familiesAreJudgedSeparately() {
+        health.updated(IpFamily.IPv4);
+        health.updated(IpFamily.IPv6);
+        health.queuedUpdate(IpFamily.IPv6);
+        health.queuedUpdate(IpFamily.IPv4);
+        time.advance(Duration.ofSeconds(30));
+        health.updated(IpFamily.IPv4);
+        time.advance(Duration.ofSeconds(30));
+        assertThat(health.isHealthy()).isFalse();
+    }
+
+    @Test
+    void aDeletingNodeIsNotEligibleButStaysHealthy() {
+        assertThat(health.nodeEligible()).isTrue();
+        health.syncNode(new NodeInfo("n1", List.of(), new TreeMap<>(), true));
+        ProxyHealth.Status s = health.status();
+        assertThat(s.healthy()).isTrue();
+        assertThat(s.healthzOk()).isFalse();
+        health.syncNode(NodeInfo.named("n1"));
+        assertThat(health.status().healthzOk()).isTrue();
+    }
+}

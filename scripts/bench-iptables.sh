@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The iptables benchmark: builds backends-iptables and runs io.sluice.iptables.bench.IptablesBenchmark as root.
+# It renders a synthetic 10,000-service x 10-endpoint cluster, applies it with iptables-legacy-restore and
+# iptables-nft-restore inside fresh network namespaces (slap-bench-*, never the host's own), and rewrites the
+# "## iptables" section of docs/benchmarks.md. Extra arguments go to the benchmark, e.g.
+#   scripts/bench-iptables.sh --services 2000 --nft-sizes 500 --write /tmp/bench.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" != "0" ]; then
+  echo "bench-iptables.sh must run as root (it creates network namespaces)" >&2
+  exit 1
+fi
+for tool in ip iptables-legacy-restore iptables-nft-restore; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "missing $tool: apt-get install -y iptables iproute2" >&2
+    exit 1
+  fi
+done
+
+mvn -o -q -B -pl backends-iptables -am package -DskipTests -DskipITs \
+  dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+CP="backends-iptables/target/backends-iptables-0.1.0-SNAPSHOT.jar:$(cat backends-iptables/target/classpath.txt)"
+
+ARGS=("$@")
+if [ ${#ARGS[@]} -eq 0 ]; then
+  ARGS=(--write docs/benchmarks.md)
+fi
+exec java -Xms1g -Xmx6g -cp "$CP" io.sluice.iptables.bench.IptablesBenchmark "${ARGS[@]}"
