@@ -182,6 +182,12 @@ class KubernetesSourceTest {
                 .editMetadata().addToLabels("topology.kubernetes.io/zone", "z1").endMetadata().build()).update();
         await().atMost(PATIENCE).until(() -> tracker.currentSnapshot().node().zone().equals("z1"));
         assertThat(tracker.drain().nodeChanged()).isTrue();
+
+        // When another node changes, nothing happens; when the own Node is deleted, it is reported as deleting
+        client.resource(Fixtures.node("node-2", "192.168.0.22")).update();
+        client.resource(Fixtures.node("node-1", "192.168.0.1")).delete();
+        await().atMost(PATIENCE).until(() -> tracker.currentSnapshot().node().deleting());
+        assertThat(tracker.currentSnapshot().node().addresses()).isEmpty();
     }
 
     @Test
