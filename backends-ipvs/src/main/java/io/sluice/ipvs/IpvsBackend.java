@@ -1,0 +1,280 @@
+package io.sluice.ipvs;
+
+import io.sluice.core.backend.BackendContext;
+import io.sluice.core.backend.KernelAssumptions;
+import io.sluice.core.backend.ProxyBackend;
+import io.sluice.core.backend.SyncException;
+import io.sluice.core.backend.SyncRequest;
+import io.sluice.core.backend.SyncResult;
+import io.sluice.core.model.Cidr;
+import io.sluice.core.model.IpFamily;
+import io.sluice.core.model.ProxySnapshot;
+import io.sluice.core.model.ServicePort;
+import io.sluice.ipvs.ipset.IpsetException;
+import io.sluice.ipvs.ipset.KubeIpsets;
+import io.sluice.ipvs.rules.IptablesException;
+import io.sluice.ipvs.rules.IpvsChains;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * kube-proxy's IPVS mode: virtual and real servers through {@link IpvsClient}, service addresses on
+ * {@code kube-ipvs0}, kube-proxy's ipsets and its small iptables rule set.
+ *
+ * <p>{@link #render} is pure and prints, in four sections, what a sync onto an empty kernel would apply:
+ * {@code # virtual servers} (one line per virtual server with scheduler, flags and timeout, its real servers
+ * indented below), {@code # kube-ipvs0 addresses}, {@code # ipsets} (the {@code ipset restore} payload) and
+ * {@code # iptables} (the restore payload; {@code # ip6tables} follows for IPv6). IPv4 is always managed, IPv6 when
+ * the Node has an IPv6 address or a service has an IPv6 cluster IP.
+ *
+ * <p>{@link #sync} sets the IPVS sysctls once, plans the desired state and lets {@link IpvsReconciler} apply the
+ * difference. Every sync recomputes all ipsets and rules (as kube-proxy does); a partial sync does not re-read the
+ * kernel, a full one does. The jump rules are ensured on full syncs. Threading as {@link ProxyBackend} says.
+ */
+public final class IpvsBackend implements ProxyBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(IpvsBackend.class);
+    public static final String NAME = "ipvs";
+
+    private final BackendContext context;
+    private final IpvsKernel.Opener opener;
+    private final IpvsPlanner planner;
+    private final List<Cidr> excludeCidrs;
+    private IpvsKernel kernel;
+    private IpvsReconciler reconciler;
+    private boolean initialized;
+    private boolean jumpsEnsured;
+
+    public IpvsBackend(BackendContext context, IpvsKernel.Opener opener) {
+        this.context = context;
+        this.opener = opener;
+        KernelAssumptions dump = context.assumptions().orDefaults(KernelAssumptions.DUMP_DEFAULTS);
+        this.planner = new IpvsPlanner(context.config(), Boolean.TRUE.equals(dump.randomFully()));
+        List<Cidr> ex = new ArrayList<>();
+        for (String c : context.config().ipvs().excludeCIDRs()) {
+            Cidr.parse(c).ifPresentOrElse(ex::add, () -> LOG.warn("Ignoring invalid ipvs.excludeCIDRs entry"));
+        }
+        this.excludeCidrs = List.copyOf(ex);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String render(ProxySnapshot snapshot) {
+        Set<IpFamily> families = families(snapshot);
+        HostFacts host = HostFacts.fromNode(snapshot.node());
+        List<DesiredIpvsState> desired = new ArrayList<>();
+        for (IpFamily f : families) {
+            desired.add(planner.plan(snapshot, f, host));
+        }
+        return IpvsRender.print(IpvsReconciler.fromEmpty(desired, families));
+    }
+
+    @Override
+    public SyncResult sync(SyncRequest request) throws SyncException {
+        IpvsKernel k = kernel();
+        if (!initialized) {
+            initialize(k);
+        }
+        ProxySnapshot snapshot = request.snapshot();
+        Set<IpFamily> families = families(snapshot);
+        HostFacts host;
+        try {
+            host = HostFacts.of(k.localAddresses().addressesExcept(DummyLink.NAME));
+        } catch (RuntimeException e) {
+            throw new SyncException("IPVS sync: cannot list local addresses: " + e.getMessage(), e);
+        }
+        List<DesiredIpvsState> desired = new ArrayList<>();
+        for (IpFamily f : families) {
+            DesiredIpvsState d = planner.plan(snapshot, f, host);
+            desired.add(d);
+            context.metrics().noLocalEndpoints("internal", f, d.noLocalEndpointsInternal());
+            context.metrics().noLocalEndpoints("external", f, d.noLocalEndpointsExternal());
+        }
+        IpvsReconciler.Result r;
+        try {
+            r = reconciler.reconcile(desired, families, request.fullSync());
+        } catch (SyncException e) {
+            jumpsEnsured = false;
+            throw e;
+        }
+        if (r.fullResync() || !jumpsEnsured) {
+            for (IpFamily f : families) {
+                try {
+                    k.jumps().ensureAll(f);
+                } catch (IptablesException e) {
+                    context.metrics().backendError(IpvsReconciler.BACKEND, "ensure-jumps");
+                    jumpsEnsured = false;
+                    throw new SyncException("IPVS sync: " + e.getMessage(), e);
+                }
+            }
+            jumpsEnsured = true;
+        }
+        if (r.failures() > 0) {
+            context.requestFullSync().run();
+        }
+        for (IpvsOperation op : r.operations()) {
+            LOG.debug("IPVS sync: {}", op.describe());
+        }
+        return new SyncResult(r.fullResync(), r.operations().size());
+    }
+
+    private void initialize(IpvsKernel k) throws SyncException {
+        try {
+            IpvsSysctls.apply(k.sysctl(), context.config().ipvs().strictARP());
+        } catch (IOException | RuntimeException e) {
+            throw new SyncException("IPVS: cannot set sysctls: " + e.getMessage(), e);
+        }
+        var ipvsCfg = context.config().ipvs();
+        int tcp = seconds(ipvsCfg.tcpTimeout());
+        int fin = seconds(ipvsCfg.tcpFinTimeout());
+        int udp = seconds(ipvsCfg.udpTimeout());
+        if (tcp > 0 || fin > 0 || udp > 0) {
+            try {
+                k.ipvs().setTimeouts(tcp, fin, udp);
+            } catch (IpvsException e) {
+                // kube-proxy logs and carries on.
+                LOG.error("IPVS: failed to configure timeouts: {}", e.getMessage());
+                context.metrics().backendError(IpvsReconciler.BACKEND, "set-timeouts");
+            }
+        }
+        initialized = true;
+    }
+
+    private static int seconds(Duration d) {
+        return d == null ? 0 : (int) Math.min(Integer.MAX_VALUE, d.toSeconds());
+    }
+
+    /**
+     * Removes every virtual server outside excludeCIDRs (as kube-proxy's cleanup flushes IPVS), kube-ipvs0, the jump
+     * rules, the IPVS-mode chains and kube-proxy's ipsets; nothing else. Idempotent. IPv6 iptables errors are only
+     * logged (hosts without ip6tables).
+     */
+    @Override
+    public void cleanup() throws SyncException {
+        IpvsKernel k = kernel();
+        List<String> errors = new ArrayList<>();
+        try {
+            for (VirtualServer vs : k.ipvs().virtualServers()) {
+                if (IpvsDiff.excluded(vs.address(), excludeCidrs)) {
+                    continue;
+                }
+                try {
+                    k.ipvs().deleteVirtualServer(vs.key());
+                } catch (IpvsException e) {
+                    errors.add(e.getMessage());
+                }
+            }
+        } catch (IpvsException e) {
+            errors.add(e.getMessage());
+        }
+        try {
+            k.link().delete();
+        } catch (IpvsException e) {
+            errors.add(e.getMessage());
+        }
+        for (IpFamily f : IpFamily.values()) {
+            try {
+                k.jumps().deleteAll(f);
+                k.iptables().restore(f, cleanupPayload());
+            } catch (IptablesException e) {
+                if (f == IpFamily.IPv4) {
+                    errors.add(e.getMessage());
+                } else {
+                    LOG.warn("IPVS cleanup (IPv6 iptables): {}", e.getMessage());
+                }
+            }
+        }
+        // Sets can only be destroyed once no rule references them any more.
+        try {
+            StringBuilder destroy = new StringBuilder();
+            for (String name : k.ipset().listAll().keySet()) {
+                if (KubeIpsets.byKernelName(name).isPresent()) {
+                    destroy.append("destroy ").append(name).append('\n');
+                }
+            }
+            if (destroy.length() > 0) {
+                k.ipset().restore(destroy.toString());
+            }
+        } catch (IpsetException e) {
+            errors.add(e.getMessage());
+        }
+        reconciler = null;
+        if (!errors.isEmpty()) {
+            throw new SyncException("IPVS cleanup: " + String.join("; ", errors));
+        }
+    }
+
+    /** Declares (flushing) and deletes every IPVS-mode chain, per table, in one restore. */
+    static String cleanupPayload() {
+        StringBuilder sb = new StringBuilder();
+        for (String table : List.of(IpvsChains.NAT, IpvsChains.FILTER)) {
+            sb.append('*').append(table).append('\n');
+            for (IpvsChains.TableChain c : IpvsChains.CHAINS) {
+                if (c.table().equals(table)) {
+                    sb.append(':').append(c.chain()).append(" - [0:0]\n");
+                }
+            }
+            for (IpvsChains.TableChain c : IpvsChains.CHAINS) {
+                if (c.table().equals(table)) {
+                    sb.append("-X ").append(c.chain()).append('\n');
+                }
+            }
+            sb.append("COMMIT\n");
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        if (kernel != null) {
+            kernel.ipvs().close();
+            if (kernel.link() instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing {}: {}", DummyLink.NAME, e.toString());
+                }
+            }
+        }
+    }
+
+    private IpvsKernel kernel() throws SyncException {
+        if (kernel == null) {
+            try {
+                kernel = opener.open();
+            } catch (IpvsException e) {
+                throw new SyncException("IPVS backend unavailable: " + e.getMessage(), e);
+            }
+        }
+        if (reconciler == null) {
+            reconciler = new IpvsReconciler(kernel.ipvs(), kernel.link(), kernel.ipset(), kernel.iptables(),
+                    new GracefulTerminationManager(context.clock()), context.metrics(), excludeCidrs);
+        }
+        return kernel;
+    }
+
+    /** IPv4 always; IPv6 when the Node has an IPv6 address or a service port has an IPv6 cluster IP. */
+    static Set<IpFamily> families(ProxySnapshot snapshot) {
+        Set<IpFamily> out = EnumSet.of(IpFamily.IPv4);
+        if (snapshot.node().primaryAddress(IpFamily.IPv6) != null) {
+            out.add(IpFamily.IPv6);
+        }
+        for (ServicePort sp : snapshot.services().values()) {
+            if (sp.clusterIP(IpFamily.IPv6) != null) {
+                out.add(IpFamily.IPv6);
+                break;
+            }
+        }
+        return out;
+    }
+}

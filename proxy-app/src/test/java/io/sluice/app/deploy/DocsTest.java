@@ -1,0 +1,139 @@
+package io.sluice.app.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the operator documentation honest about the CLI: every flag the docs show is a real flag, every sluice
+ * command is a real command, and the configuration reference documents exactly the honoured fields
+ * ({@link CliContract}).
+ */
+class DocsTest {
+
+    private static final Pattern FLAG = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*");
+    /** A sluice invocation in code: "sluice CMD ..." up to the end of the line or of the code span. */
+    private static final Pattern INVOCATION = Pattern.compile("(?:^|[\\s/`])sluice\\s+([a-z][a-z-]*)([^`\\n|;&]*)");
+    private static final Pattern CODE_SPAN = Pattern.compile("`([^`\\n]+)`");
+    private static final Pattern FIELD_ROW = Pattern.compile("^\\|\\s*`([A-Za-z.]+)`\\s*\\|");
+
+    private static String read(String doc) throws IOException {
+        Path p = Environment.repoRoot().resolve("docs").resolve(doc);
+        assertThat(p).as("docs/%s", doc).isRegularFile();
+        return Files.readString(p);
+    }
+
+    /** Fenced code blocks (whole lines) plus inline code spans of the prose. */
+    static List<String> codeOf(String markdown) {
+        List<String> code = new ArrayList<>();
+        boolean fenced = false;
+        for (String line : markdown.split("\n", -1)) {
+            if (line.stripLeading().startsWith("```")) {
+                fenced = !fenced;
+                continue;
+            }
+            if (fenced) {
+                code.add(line);
+            } else {
+                Matcher m = CODE_SPAN.matcher(line);
+                while (m.find()) {
+                    code.add(m.group(1));
+                }
+            }
+        }
+        return code;
+    }
+
+    /** Flags used on sluice invocations, and the subcommands invoked. */
+    static void invocations(String markdown, Set<String> commands, Set<String> flags) {
+        for (String code : codeOf(markdown)) {
+            Matcher m = INVOCATION.matcher(code);
+            while (m.find()) {
+                commands.add(m.group(1));
+                Matcher f = FLAG.matcher(m.group(2));
+                while (f.find()) {
+                    flags.add(f.group());
+                }
+            }
+        }
+    }
+
+    @Test
+    void configuration_reference_mentions_only_real_flags_and_all_of_them() throws IOException {
+        String doc = read("configuration.md");
+        Set<String> mentioned = new TreeSet<>();
+        Matcher m = FLAG.matcher(doc);
+        while (m.find()) {
+            mentioned.add(m.group());
+        }
+
+        assertThat(mentioned).as("flags in docs/configuration.md").isSubsetOf(CliContract.FLAGS);
+        assertThat(mentioned).as("every CLI flag is documented").containsAll(CliContract.FLAGS);
+        assertThat(doc).contains("`-v N`");
+    }
+
+    @Test
+    void configuration_reference_documents_exactly_the_honoured_fields() throws IOException {
+        String doc = read("configuration.md");
+        String fieldsSection = doc.substring(doc.indexOf("\n## Fields"), doc.indexOf("\n## Flags"));
+        Set<String> documented = new TreeSet<>();
+        for (String line : fieldsSection.split("\n")) {
+            Matcher m = FIELD_ROW.matcher(line);
+            if (m.find()) {
+                documented.add(m.group(1));
+            }
+        }
+
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(CliContract.CONFIG_FIELDS);
+    }
+
+    @Test
+    void debugging_and_configuration_invoke_sluice_only_with_real_commands_and_flags() throws IOException {
+        for (String doc : List.of("configuration.md", "debugging.md", "operations.md", "migration.md")) {
+            Set<String> commands = new TreeSet<>();
+            Set<String> flags = new TreeSet<>();
+            invocations(read(doc), commands, flags);
+
+            assertThat(commands).as("sluice commands in docs/%s", doc).isNotEmpty().isSubsetOf(CliContract.COMMANDS);
+            assertThat(flags).as("sluice flags in docs/%s", doc).isSubsetOf(CliContract.FLAGS);
+        }
+    }
+
+    @Test
+    void debugging_guide_shows_dump_dry_run_and_the_kernel_comparison() throws IOException {
+        String doc = read("debugging.md");
+        Set<String> commands = new TreeSet<>();
+        Set<String> flags = new TreeSet<>();
+        invocations(doc, commands, flags);
+
+        assertThat(commands).contains("dump", "run");
+        assertThat(flags).contains("--dry-run", "--objects", "--backend");
+        assertThat(doc).contains("iptables-save", "ipvsadm -Ln");
+    }
+
+    @Test
+    void the_invocation_scanner_sees_flags_only_on_sluice_command_lines() {
+        Set<String> commands = new TreeSet<>();
+        Set<String> flags = new TreeSet<>();
+
+        invocations("""
+                Run `sluice dump --backend iptables --objects a.yaml` and compare with `iptables-save --counters`.
+                ```
+                kubectl -n kube-system exec ds/sluice -- sluice run --once --dry-run | grep -- --dport
+                iptables -t nat -S KUBE-SERVICES --line-numbers
+                ```
+                """, commands, flags);
+
+        assertThat(commands).containsExactlyInAnyOrder("dump", "run");
+        assertThat(flags).containsExactlyInAnyOrder("--backend", "--objects", "--once", "--dry-run");
+    }
+}
