@@ -226,7 +226,7 @@ public final class IptablesBackend implements ProxyBackend {
                 boolean large = snapshot.endpointCount() > LARGE_CLUSTER_ENDPOINTS;
                 scanned = !large || full
                         || Duration.between(lastStaleChainScan, now).compareTo(context.config().syncPeriod()) > 0;
-                Set<String> existing = scanned ? natChains(ipt.save(Iptables.NAT)) : Set.of();
+                Set<String> existing = scanned ? chainsOf(ipt.save(Iptables.NAT)) : Set.of();
                 RenderRequest rr = new RenderRequest(full, request.changedServices(), existing);
                 rendered = renderer(snapshot.node()).render(snapshot, rr);
             } catch (IptablesException | RuntimeException e) {
@@ -335,7 +335,7 @@ public final class IptablesBackend implements ProxyBackend {
     }
 
     /** {@code GetChainsFromTable}: the declared chains of an {@code iptables-save} text. */
-    static Set<String> natChains(String save) {
+    static Set<String> chainsOf(String save) {
         Set<String> chains = new TreeSet<>();
         for (String line : save.split("\n")) {
             if (line.startsWith(":")) {

@@ -158,8 +158,8 @@ public final class IptablesBenchmark {
                     size(f.payload()), a.full(), a.partial()));
         }
         if (Arrays.stream(nftSizes).noneMatch(s -> s == services)) {
-            nftRows.add(String.format(Locale.ROOT, "| iptables-nft | %,d × %d | %s | not attempted (smaller sizes "
-                    + "already take long; see above) | not attempted |", services, endpoints, size(payload)));
+            nftRows.add(String.format(Locale.ROOT, "| iptables-nft | %,d × %d | %s | not attempted: the full "
+                    + "restore grows faster than linearly with size (rows above) | not attempted |", services, endpoints, size(payload)));
         }
         long peakHeap = peakHeapBytes();
 
