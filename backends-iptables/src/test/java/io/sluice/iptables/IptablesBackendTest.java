@@ -224,6 +224,28 @@ class IptablesBackendTest {
         assertThat(kernel.saves()).hasSize(2);
     }
 
+    @Test
+    void removedUdpEndpointsGetTheirConntrackEntriesDeletedAfterASuccessfulSync() throws Exception {
+        ProxySnapshot one = UdpConntrackCleanupTest.snapshot(java.util.Map.of(UdpConntrackCleanupTest.DNS,
+                List.of(io.sluice.core.model.Endpoint.ready("10.1.0.5", 53))));
+        ProxySnapshot moved = UdpConntrackCleanupTest.snapshot(java.util.Map.of(UdpConntrackCleanupTest.DNS,
+                List.of(io.sluice.core.model.Endpoint.ready("10.1.0.6", 53))));
+        backend.sync(SyncRequest.full(one));
+        int before = system.commandLog().size();
+        backend.sync(new SyncRequest(moved, Set.of(UdpConntrackCleanupTest.DNS.service()), false));
+        assertThat(system.commandLog().subList(before, system.commandLog().size())).contains(
+                List.of("conntrack", "-D", "-p", "udp", "--orig-dst", "10.96.0.10", "--orig-port-dst", "53",
+                        "--dst-nat", "10.1.0.5"),
+                List.of("conntrack", "-D", "-p", "udp", "--orig-port-dst", "30053", "--dst-nat", "10.1.0.5"));
+
+        kernel.failNextRestore("injected");
+        int afterFailure = system.commandLog().size();
+        assertThatThrownBy(() -> backend.sync(new SyncRequest(one, Set.of(UdpConntrackCleanupTest.DNS.service()),
+                false))).isInstanceOf(SyncException.class);
+        assertThat(system.commandLog().subList(afterFailure, system.commandLog().size()))
+                .as("nothing is cleared when the rules were not applied").noneMatch(c -> c.get(0).equals("conntrack"));
+    }
+
     private int countOps(String op) {
         List<List<String>> ops = new ArrayList<>(kernel.operations());
         return (int) ops.stream().filter(o -> o.get(0).equals(op)).count();
