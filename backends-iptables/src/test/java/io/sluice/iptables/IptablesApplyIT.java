@@ -207,6 +207,45 @@ class IptablesApplyIT {
         assertThat(b.sync(new SyncRequest(ProxySnapshot.empty("test-node"), Set.of(), false)).fullSync()).isTrue();
     }
 
+    @ParameterizedTest
+    @EnumSource(IptablesVariant.class)
+    void dualStackSyncWritesBothFamiliesAndCleanupRemovesBoth(IptablesVariant variant) throws Exception {
+        String ns = namespace(variant);
+        Privileged.require(variant.binary(IpFamily.IPv6, "restore"), variant.binary(IpFamily.IPv6, "save"));
+        io.sluice.core.model.ServicePortName name = io.sluice.core.model.ServicePortName.of("ns1", "svc1", "p80",
+                io.sluice.core.model.Protocol.TCP);
+        java.util.TreeMap<io.sluice.core.model.ServicePortName, io.sluice.core.model.ServicePort> svcs =
+                new java.util.TreeMap<>();
+        svcs.put(name, new io.sluice.core.model.ServicePort(name, io.sluice.core.model.ServiceType.NodePort,
+                List.of("172.30.0.41", "fd00:30::41"), 80, 30080, List.of(), List.of(), List.of(),
+                io.sluice.core.model.TrafficPolicy.Cluster, io.sluice.core.model.TrafficPolicy.Cluster,
+                io.sluice.core.model.SessionAffinity.NONE, 0, ""));
+        java.util.TreeMap<io.sluice.core.model.ServicePortName, List<io.sluice.core.model.Endpoint>> eps =
+                new java.util.TreeMap<>();
+        eps.put(name, List.of(io.sluice.core.model.Endpoint.ready("10.0.1.1", 80),
+                io.sluice.core.model.Endpoint.ready("fd00:10::1", 80)));
+        ProxySnapshot dual = new ProxySnapshot(svcs, eps, new io.sluice.core.model.NodeInfo("test-node",
+                List.of("192.168.0.2", "fd00::2"), new java.util.TreeMap<>(), false));
+        IptablesBackend b = backend(ns, variant);
+        assertThat(b.sync(SyncRequest.full(dual)).fullSync()).isTrue();
+        String v6 = save6(ns, variant, "nat");
+        assertThat(v6).contains("-d fd00:30::41/128", "--to-destination [fd00:10::1]:80",
+                "-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
+        assertThat(save(ns, variant, "nat", false)).contains("--to-destination 10.0.1.1:80")
+                .doesNotContain("fd00");
+
+        b.cleanup();
+        // KUBE-FIREWALL and its jumps are kubelet's (kube-proxy ensures them for both families) and stay.
+        assertThat((save6(ns, variant, "nat") + save6(ns, variant, "filter") + save6(ns, variant, "mangle")).lines()
+                .filter(l -> l.contains("KUBE-") && !l.contains("KUBE-FIREWALL"))).isEmpty();
+        assertThat(save(ns, variant, "nat", false)).doesNotContain("KUBE-");
+    }
+
+    private String save6(String ns, IptablesVariant variant, String table) {
+        return ok(List.of("ip", "netns", "exec", ns, variant.binary(IpFamily.IPv6, "save"), "-t", table)).lines()
+                .filter(l -> !l.startsWith("#")).reduce("", (a, b) -> a + b + "\n");
+    }
+
     /** Sum of the packet counters ({@code [packets:bytes]}) of a chain's rules in {@code iptables-save -c}. */
     private static long packets(String saveWithCounters, String chain) {
         long sum = 0;
