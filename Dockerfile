@@ -1,15 +1,13 @@
-# syntax=docker/dockerfile:1
 # Sluice node agent image.
 #   docker build -t ghcr.io/sluice-proxy/sluice:0.1.0 .
-# Stage 1 builds the shaded jar, stage 2 the minimal JRE (scripts/build-runtime.sh, the same script the JlinkRuntimeIT
-# test runs), stage 3 is debian:bookworm-slim with the kernel tools Sluice drives.
+# Stage 1 builds the shaded jar and the minimal JRE (scripts/build-runtime.sh, the same script the JlinkRuntimeIT
+# test runs); stage 2 is debian:bookworm-slim with the kernel tools Sluice drives.
 
 FROM maven:3-eclipse-temurin-17 AS build
 WORKDIR /src
+# No BuildKit-only syntax, so the legacy builder (and Testcontainers' ImageFromDockerfile in the kind tier) can build it.
 COPY . .
-# The cache mount keeps ~/.m2 between builds (BuildKit), so source edits do not download dependencies again.
-RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -pl proxy-app -am package -DskipTests -DskipITs \
+RUN mvn -B -ntp -pl proxy-app -am package -DskipTests -DskipITs \
  && scripts/build-runtime.sh proxy-app/target/sluice.jar /opt/sluice/jre
 
 FROM debian:bookworm-slim

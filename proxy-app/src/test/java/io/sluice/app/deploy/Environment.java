@@ -27,13 +27,22 @@ final class Environment {
      * "{@code what} is missing".
      */
     static void require(boolean condition, String what) {
+        require(condition, what, "SLUICE_REQUIRE_PRIVILEGED");
+    }
+
+    /**
+     * Requires {@code condition}; otherwise skips with "{@code what} is missing", or fails when the environment
+     * variable {@code strictVariable} is "1" (SLUICE_REQUIRE_PRIVILEGED for the privileged tier, SLUICE_REQUIRE_KIND
+     * for the opt-in kind tier).
+     */
+    static void require(boolean condition, String what, String strictVariable) {
         if (condition) {
             return;
         }
         String message = "SKIPPED LOUDLY: " + what + " is missing";
         System.err.println(message);
-        if (privilegedRequired()) {
-            fail(message + " and SLUICE_REQUIRE_PRIVILEGED=1");
+        if ("1".equals(System.getenv(strictVariable))) {
+            fail(message + " and " + strictVariable + "=1");
         }
         assumeTrue(false, message);
     }
