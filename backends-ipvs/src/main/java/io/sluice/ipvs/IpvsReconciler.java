@@ -212,7 +212,9 @@ public final class IpvsReconciler {
         ObservedState s = ObservedState.empty();
         try {
             s.bound.addAll(link.addresses());
-            s.linkExists = true;
+            // DummyLink.addresses() is empty (not an error) when the link is missing (RtnetlinkDummyLink), so only
+            // bound addresses prove the link exists; otherwise ensure it (idempotent, one RTM_GETLINK when present).
+            s.linkExists = !s.bound.isEmpty();
         } catch (IpvsException e) {
             LOG.info("{} not readable, will (re)create it: {}", DummyLink.NAME, e.getMessage());
             s.linkExists = false;
