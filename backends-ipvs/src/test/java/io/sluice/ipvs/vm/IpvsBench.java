@@ -42,7 +42,7 @@ import java.util.TreeMap;
  *       iptables), and a partial sync after one endpoint change.</li>
  * </ol>
  * Prints the {@code ## IPVS} section of docs/benchmarks.md between {@code BEGIN IPVS BENCH} / {@code END IPVS BENCH}.
- * Only for the VM: it flushes IPVS. Usage: {@code IpvsBench SMALL_N LARGE_N}.
+ * A warm-up round at the small N runs first and is not reported. Only for the VM: it flushes IPVS. Usage: {@code IpvsBench SMALL_N LARGE_N}.
  */
 public final class IpvsBench {
     private static final int RS_PER_VS = 10;
@@ -58,6 +58,12 @@ public final class IpvsBench {
         int small = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int large = args.length > 1 ? Integer.parseInt(args[1]) : 10000;
         Sh.run("modprobe", "-a", "ip_vs", "ip_vs_rr", "dummy");
+        // Warm-up (not reported): JIT compilation and the backend's one-time setup (sysctls, modules, first
+        // processes) would otherwise land in the small size's numbers and flatten the ratios.
+        log("warm-up at size " + small);
+        netlinkFromEmpty(small);
+        flush();
+        backendSyncs(small);
         Map<String, double[]> rows = new LinkedHashMap<>();
         int[] sizes = {small, large};
         for (int s = 0; s < 2; s++) {
