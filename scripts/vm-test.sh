@@ -6,7 +6,8 @@
 #
 #   scripts/vm-test.sh [--] COMMAND [ARG...]   run COMMAND (argv, no shell) in the repository's directory in the VM
 #   scripts/vm-test.sh --smoke                 built-in checks: ip_vs, ipvsadm, a dummy link, java -version
-#   scripts/vm-test.sh --ipvs-tier             build backends-ipvs (offline) and run every *VmTest in one JVM
+#   scripts/vm-test.sh --ipvs-tier [REGEX]     build backends-ipvs (offline) and run every *VmTest in one JVM
+#                                              (or only the test classes whose name matches REGEX)
 #
 # Environment: SLUICE_VM_CACHE (default /var/cache/sluice-vm: vmlinux + initramfs per kernel version),
 # SLUICE_VM_TIMEOUT (seconds, default 900), SLUICE_VM_MEM (MiB, default 2560), SLUICE_VM_CPUS (default 2),
@@ -149,7 +150,7 @@ case "${1:-}" in
     --smoke) mode=smoke; shift ;;
     --ipvs-tier) mode=ipvs-tier; shift ;;
     --) shift ;;
-    -h|--help|"") sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; [ -n "${1:-}" ]; exit $? ;;
+    -h|--help|"") sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; [ -n "${1:-}" ]; exit $? ;;
 esac
 
 prepare
@@ -162,7 +163,7 @@ case "$mode" in
         cp "$vmdir/smoke.sh" "$run/cmd" ;;
     ipvs-tier)
         "$vmdir/prepare-ipvs-tier.sh" "$run"
-        write_argv_cmd "$run/cmd" bash "$vmdir/run-ipvs-tier.sh" "$run" ;;
+        write_argv_cmd "$run/cmd" bash "$vmdir/run-ipvs-tier.sh" "$run" "$@" ;;
     argv)
         write_argv_cmd "$run/cmd" "$@" ;;
 esac

@@ -1,9 +1,11 @@
 #!/bin/bash
 # Guest side of `scripts/vm-test.sh --ipvs-tier`: runs every *VmTest class of backends-ipvs in ONE JVM (process starts
 # are expensive under TCG) with the JUnit console launcher, then prints the closing line "N passed, N failed".
-# Exit code: 0 only when tests ran and none failed. Usage: run-ipvs-tier.sh RUN_DIR
+# Exit code: 0 only when tests ran and none failed. Usage: run-ipvs-tier.sh RUN_DIR [CLASS_NAME_REGEX]
+# (default '.*VmTest$'; e.g. '.*IpvsBackendVmTest$' runs one class while iterating).
 set -uo pipefail
 run="$1"
+pattern="${2:-.*VmTest\$}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cp="$(cat "$run/classpath")"
 launcher="$(cat "$run/launcher")"
@@ -13,7 +15,7 @@ export SLUICE_VM=1
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx1g -jar "$launcher" execute \
     --disable-banner --disable-ansi-colors --details=tree --include-engine=junit-jupiter \
     --class-path "$cp" --scan-classpath "$root/backends-ipvs/target/test-classes" \
-    --include-classname '.*VmTest$' \
+    --include-classname "$pattern" \
     --reports-dir "$run/junit-reports" 2>&1 | tee "$run/junit.log"
 rc=${PIPESTATUS[0]}
 

@@ -65,6 +65,8 @@ public final class IptablesBackend implements ProxyBackend {
     /** kube-proxy's proxyutil.FullSyncPeriod. */
     static final Duration FULL_SYNC_PERIOD = Duration.ofHours(1);
     static final String ROUTE_LOCALNET = "net/ipv4/conf/all/route_localnet";
+    /** kube-proxy's largeClusterEndpointsThreshold: above it, stale-chain detection runs once per syncPeriod. */
+    static final int LARGE_CLUSTER_ENDPOINTS = 1000;
 
     private final BackendContext context;
     private final IptablesSystem system;
@@ -189,6 +191,7 @@ public final class IptablesBackend implements ProxyBackend {
         final CanaryMonitor canary;
         volatile boolean needFull = true;
         private Instant lastFullSync = Instant.EPOCH;
+        private Instant lastStaleChainScan = Instant.EPOCH;
         private KernelAssumptions caps;
         private ProxySnapshot lastApplied;
         private NodeInfo rendererNode;
@@ -213,11 +216,17 @@ public final class IptablesBackend implements ProxyBackend {
             Iptables ipt = iptables();
             ProxySnapshot snapshot = request.snapshot();
             RenderedRules rendered;
+            boolean scanned;
             try {
                 if (full) {
                     prepareFullSync(ipt);
                 }
-                Set<String> existing = natChains(ipt.save(Iptables.NAT));
+                // §3.3: learn the existing nat chains so stale service chains get deleted; in large clusters only
+                // once per syncPeriod (iptables-save of a huge table is expensive), as kube-proxy does.
+                boolean large = snapshot.endpointCount() > LARGE_CLUSTER_ENDPOINTS;
+                scanned = !large || full
+                        || Duration.between(lastStaleChainScan, now).compareTo(context.config().syncPeriod()) > 0;
+                Set<String> existing = scanned ? natChains(ipt.save(Iptables.NAT)) : Set.of();
                 RenderRequest rr = new RenderRequest(full, request.changedServices(), existing);
                 rendered = renderer(snapshot.node()).render(snapshot, rr);
             } catch (IptablesException | RuntimeException e) {
@@ -240,6 +249,9 @@ public final class IptablesBackend implements ProxyBackend {
             needFull = false;
             if (full) {
                 lastFullSync = now;
+            }
+            if (scanned) {
+                lastStaleChainScan = now;
             }
             context.metrics().iptablesRules("filter", family, rendered.filterRules(), rendered.filterRules());
             context.metrics().iptablesRules("nat", family, rendered.natTotal(), rendered.natLast());

@@ -34,6 +34,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * with real restores.
  */
 class IptablesApplyIT {
+    /** One TCP connect attempt (argv: host, port); the SYN is all the test needs, the result does not matter. */
+    private static final String CONNECT = "import socket, sys\n"
+            + "s = socket.socket()\ns.settimeout(0.5)\n"
+            + "try:\n    s.connect((sys.argv[1], int(sys.argv[2])))\nexcept OSError:\n    pass\n";
     private final CommandRunner runner = new ProcessCommandRunner();
     private final List<String> namespaces = new ArrayList<>();
     private final AtomicInteger fullSyncRequests = new AtomicInteger();
@@ -51,7 +55,7 @@ class IptablesApplyIT {
 
     private String namespace(IptablesVariant variant) {
         Privileged.require("ip", variant.binary(IpFamily.IPv4, "restore"), variant.binary(IpFamily.IPv4, "save"),
-                "curl", "sysctl");
+                "python3", "sysctl");
         String ns = "slap-it-" + variant.name().toLowerCase() + "-" + ProcessHandle.current().pid() % 100000;
         runner.run(List.of("ip", "netns", "del", ns));
         ok(List.of("ip", "netns", "add", ns));
@@ -125,8 +129,8 @@ class IptablesApplyIT {
             step++;
             if (step == 2) {
                 // Traffic to svc1 before the partial sync that adds svc3: svc1's counters must survive it.
-                runner.run(List.of("ip", "netns", "exec", ns, "curl", "-s", "-m", "1", "http://172.30.0.41:80/"),
-                        "", Duration.ofSeconds(10));
+                runner.run(List.of("ip", "netns", "exec", ns, "python3", "-c", CONNECT, "172.30.0.41", "80"), "",
+                        Duration.ofSeconds(10));
                 assertThat(packets(save(ns, variant, "nat", true), "KUBE-SVC-XPGD46QRK7WJZT7O")).isPositive();
             }
             String svc1Before = chainLines(save(ns, variant, "nat", true), "KUBE-SVC-XPGD46QRK7WJZT7O");

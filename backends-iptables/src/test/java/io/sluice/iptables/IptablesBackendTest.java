@@ -209,6 +209,21 @@ class IptablesBackendTest {
         assertThat(backend.sync(new SyncRequest(snapshot, Set.of(), false)).fullSync()).isFalse();
     }
 
+    @Test
+    void largeClustersScanForStaleChainsOncePerSyncPeriod() throws Exception {
+        io.sluice.core.synthetic.SyntheticCluster cluster = io.sluice.core.synthetic.SyntheticCluster.generate(120, 10, 1);
+        backend.sync(SyncRequest.full(cluster.snapshot()));
+        assertThat(kernel.saves()).containsExactly("nat");
+        io.sluice.core.synthetic.SyntheticCluster changed = cluster.withEndpointChanged(3, 1);
+        SyncResult r = backend.sync(new SyncRequest(changed.snapshot(), Set.of(cluster.service(3)), false));
+        assertThat(r.fullSync()).isFalse();
+        assertThat(kernel.saves()).as("no iptables-save within syncPeriod above 1000 endpoints").hasSize(1);
+
+        ProxySnapshot small = ProxySnapshot.empty("test-node");
+        backend.sync(new SyncRequest(small, Set.of(), false));
+        assertThat(kernel.saves()).hasSize(2);
+    }
+
     private int countOps(String op) {
         List<List<String>> ops = new ArrayList<>(kernel.operations());
         return (int) ops.stream().filter(o -> o.get(0).equals(op)).count();

@@ -26,7 +26,7 @@ final class Privileged {
         }
         for (String tool : tools) {
             if (!runner.run(List.of("which", tool), "", Duration.ofSeconds(10)).ok()) {
-                missing.add("tool '" + tool + "' (apt-get install -y iptables conntrack iproute2 curl)");
+                missing.add("tool '" + tool + "' (apt-get install -y iptables conntrack iproute2 procps python3)");
             }
         }
         if (missing.isEmpty()) {

@@ -87,7 +87,12 @@ public final class IpvsBackend implements ProxyBackend {
         }
         ProxySnapshot snapshot = request.snapshot();
         Set<IpFamily> families = families(snapshot);
-        HostFacts host = HostFacts.of(k.localAddresses().addressesExcept(DummyLink.NAME));
+        HostFacts host;
+        try {
+            host = HostFacts.of(k.localAddresses().addressesExcept(DummyLink.NAME));
+        } catch (RuntimeException e) {
+            throw new SyncException("IPVS sync: cannot list local addresses: " + e.getMessage(), e);
+        }
         List<DesiredIpvsState> desired = new ArrayList<>();
         for (IpFamily f : families) {
             DesiredIpvsState d = planner.plan(snapshot, f, host);
@@ -233,6 +238,13 @@ public final class IpvsBackend implements ProxyBackend {
     public void close() {
         if (kernel != null) {
             kernel.ipvs().close();
+            if (kernel.link() instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing {}: {}", DummyLink.NAME, e.toString());
+                }
+            }
         }
     }
 

@@ -17,6 +17,7 @@ public final class IpvsBackendProvider implements BackendProvider {
 
     @Override
     public ProxyBackend create(BackendContext context) {
-        return new IpvsBackend(context, IpvsKernel.real(KernelIpvs.netlink(), new ProcessCommandRunner()));
+        ProcessCommandRunner runner = new ProcessCommandRunner();
+        return new IpvsBackend(context, IpvsKernel.real(KernelIpvs.netlink(runner), runner));
     }
 }

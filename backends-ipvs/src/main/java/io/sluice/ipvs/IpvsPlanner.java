@@ -10,6 +10,8 @@ import io.sluice.core.model.Protocol;
 import io.sluice.core.model.ProxySnapshot;
 import io.sluice.core.model.ServicePort;
 import io.sluice.core.model.ServicePortName;
+import io.sluice.core.topology.CategorizedEndpoints;
+import io.sluice.core.topology.EndpointCategorizer;
 import io.sluice.ipvs.DesiredIpvsState.DesiredIpset;
 import io.sluice.ipvs.DesiredIpvsState.DesiredVirtualServer;
 import io.sluice.ipvs.ipset.IpsetEntries;
@@ -83,7 +85,8 @@ public final class IpvsPlanner {
             NamespacedName owner = name.service();
             Protocol proto = name.protocol();
             List<Endpoint> eps = snapshot.endpointsOf(name).stream().filter(ep -> ep.family() == family).toList();
-            EndpointCategories cat = EndpointCategories.categorize(eps, svc, snapshot.node());
+            CategorizedEndpoints cat = EndpointCategorizer.categorize(eps, svc, snapshot.node().name(),
+                    snapshot.node().zone());
             int flags = 0;
             int timeout = 0;
             if (svc.affinity().isClientIP()) {
@@ -211,7 +214,7 @@ public final class IpvsPlanner {
      * kube-proxy's {@code syncEndpoint}: with {@code onlyLocal}, the local endpoints, or the cluster endpoints when
      * there is no local one (traffic from local pods still works; replies to external clients break).
      */
-    private static List<RealServer> realServers(EndpointCategories cat, boolean onlyLocal, ServicePort svc,
+    private static List<RealServer> realServers(CategorizedEndpoints cat, boolean onlyLocal, ServicePort svc,
                                                 NamespacedName owner, Set<NamespacedName> noLocalInternal,
                                                 Set<NamespacedName> noLocalExternal) {
         List<Endpoint> chosen;

@@ -87,7 +87,7 @@ public final class IpvsReconciler {
             throws SyncException {
         boolean full = readKernel || needResync || state == null;
         if (full) {
-            state = readKernel(families, state == null || needResync ? null : state);
+            state = readKernel(families);
         }
         List<IpvsOperation> ops = IpvsDiff.diff(desired, state, families, excludeCidrs, graceful::isQueued);
         Set<VirtualServer.Key> failedVs = new HashSet<>();
@@ -204,10 +204,11 @@ public final class IpvsReconciler {
 
     /**
      * Reads virtual servers (HASHED flag stripped) and, for the managed families, their real servers; the addresses
-     * on kube-ipvs0 (a link that cannot be read counts as missing); and the entries of our ipsets. iptables payloads
-     * are not read back: after a failure ({@code previous == null}) every family's payload is restored again.
+     * on kube-ipvs0 (a link that cannot be read counts as missing); and the entries of our ipsets. The iptables
+     * rules are not read back; instead every full resync restores them again (as kube-proxy does on every sync), which
+     * also repairs chains someone else flushed. Partial syncs restore them only when the payload changed.
      */
-    private ObservedState readKernel(Set<IpFamily> families, ObservedState previous) throws SyncException {
+    private ObservedState readKernel(Set<IpFamily> families) throws SyncException {
         ObservedState s = ObservedState.empty();
         try {
             s.bound.addAll(link.addresses());
@@ -241,9 +242,6 @@ public final class IpvsReconciler {
         } catch (IpsetException e) {
             metrics.backendError(BACKEND, "ipset-list");
             throw new SyncException("IPVS sync: listing ipsets failed: " + e.getMessage(), e);
-        }
-        if (previous != null) {
-            s.iptables.putAll(previous.iptables);
         }
         return s;
     }

@@ -99,15 +99,50 @@ class IpvsIpsetIptablesIT {
         backend.sync(new SyncRequest(snapshot(false), Set.of(), false));
         assertThat(run("ipset", "save")).doesNotContain("172.30.0.46");
 
-        // A full resync re-reads ipset save: nothing differs, nothing is written.
+        // A full resync re-reads ipset save: nothing differs; only the iptables restore is repeated.
+        int restores = fakes.metrics.errors.size();
         SyncResult again = backend.sync(SyncRequest.full(snapshot(false)));
         assertThat(again.fullSync()).isTrue();
-        assertThat(again.bytesWritten()).isZero();
+        assertThat(again.bytesWritten()).isEqualTo(1);
+        assertThat(fakes.metrics.errors).hasSize(restores);
+        assertThat(backend.sync(new SyncRequest(snapshot(false), Set.of(), false)).bytesWritten()).isZero();
 
         backend.cleanup();
         assertThat(run("ipset", "list", "-n").strip()).isEqualTo("FOREIGN");
         String natAfter = run("iptables-save", "-t", "nat");
         assertThat(natAfter).contains(":FOREIGN-CHAIN").doesNotContain("KUBE-");
         assertThat(run("iptables-save", "-t", "filter")).doesNotContain("KUBE-");
+    }
+
+    @Test
+    void dualStackRoundTrips() throws Exception {
+        Privileged.require("ip6tables-restore", "ip6tables-save");
+        TestKernel fakes = new TestKernel();
+        BackendContext ctx = new BackendContext(TestConfigs.ipvs(), fakes.metrics, KernelAssumptions.DUMP_DEFAULTS,
+                fakes.clock, () -> { });
+        IpvsBackend backend = new IpvsBackend(ctx, () -> new IpvsKernel(fakes.ipvs, fakes.link,
+                new ProcessIpset(runner), new ProcessIptablesRestore(runner), new IptablesJumps(runner),
+                fakes.sysctl, except -> new TreeSet<>(Set.of(Snap.NODE_IP, "fd00:10::2"))));
+        ProxySnapshot s = Snap.create().nodeAddresses(Snap.NODE_IP, "fd00:10::2")
+                .add(svc("ns1", "dual").clusterIP("172.30.0.41", "fd00::41").nodePort(3001).loadBalancer("fd00:99::1")
+                        .sourceRanges("fd00:10::/64"), local("fd00:180::1", 80), ep("10.180.0.1", 80))
+                .add(svc("ns2", "sctp", "s", Protocol.SCTP).clusterIP("fd00::43").nodePort(3003),
+                        ep("fd00:180::3", 80))
+                .build();
+
+        backend.sync(SyncRequest.full(s));
+
+        assertThat(run("ipset", "save")).contains("add KUBE-6-CLUSTER-IP fd00::41,tcp:80")
+                .contains("add KUBE-6-LOAD-BALANCER-SOURCE-CID fd00:99::1,tcp:80,fd00:10::/64")
+                .contains("add KUBE-6-LOOP-BACK fd00:180::1,tcp:80,fd00:180::1")
+                .contains("add KUBE-6-NODE-PORT-SCTP-HASH fd00:10::2,sctp:3003");
+        assertThat(run("ip6tables-save", "-t", "nat")).contains("-A KUBE-SERVICES -s ::1/128 -j RETURN")
+                .contains("KUBE-6-CLUSTER-IP");
+        SyncResult again = backend.sync(SyncRequest.full(s));
+        assertThat(again.bytesWritten()).as("only the two iptables restores").isEqualTo(2);
+
+        backend.cleanup();
+        assertThat(run("ipset", "list", "-n")).doesNotContain("KUBE-");
+        assertThat(run("ip6tables-save")).doesNotContain("KUBE-");
     }
 }

@@ -51,6 +51,7 @@ public final class IptablesBenchmark {
     private int[] nftSizes = {1000, 2000};
     private int nftTimeoutSeconds = 180;
     private Path write;
+    private boolean renderOnly;
 
     public static void main(String[] args) throws Exception {
         IptablesBenchmark b = new IptablesBenchmark();
@@ -63,6 +64,7 @@ public final class IptablesBenchmark {
                         .filter(s -> !s.isBlank()).mapToInt(Integer::parseInt).toArray();
                 case "--nft-timeout" -> b.nftTimeoutSeconds = Integer.parseInt(args[++i]);
                 case "--write" -> b.write = Path.of(args[++i]);
+                case "--render-only" -> b.renderOnly = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -84,7 +86,10 @@ public final class IptablesBenchmark {
                 new KernelAssumptions(false, true)));
     }
 
+    private String startLoad = "?";
+
     private void run(String args) throws Exception {
+        startLoad = loadAverage();
         resetPeaks();
         IptablesRenderer renderer = renderer();
         SyntheticCluster cluster = SyntheticCluster.generate(services, endpoints, 1);
@@ -98,12 +103,18 @@ public final class IptablesBenchmark {
             renderer.render(snapshot, RenderRequest.full(Set.of()));
         }
         List<Long> fullTimes = new ArrayList<>();
+        List<Long> fullCpu = new ArrayList<>();
+        long gcBefore = gcMillis();
         RenderedRules full = null;
         for (int i = 0; i < runs; i++) {
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             full = renderer.render(snapshot, RenderRequest.full(Set.of()));
             fullTimes.add(System.nanoTime() - t0);
+            fullCpu.add(cpuNanos() - c0);
         }
+        long gcPerRender = (gcMillis() - gcBefore) / Math.max(1, runs);
+        long fullCpuMedian = median(fullCpu);
         long fullRenderMedian = median(fullTimes);
         String payload = full.payload();
         long lines = payload.chars().filter(c -> c == '\n').count();
@@ -116,23 +127,28 @@ public final class IptablesBenchmark {
             renderer.render(snapshot2, partialRequest);
         }
         List<Long> partialTimes = new ArrayList<>();
+        List<Long> partialCpu = new ArrayList<>();
         RenderedRules partial = null;
         for (int i = 0; i < runs; i++) {
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             partial = renderer.render(snapshot2, partialRequest);
             partialTimes.add(System.nanoTime() - t0);
+            partialCpu.add(cpuNanos() - c0);
         }
+        long partialCpuMedian = median(partialCpu);
         long partialRenderMedian = median(partialTimes);
         String partialPayload = partial.payload();
         long partialLines = partialPayload.chars().filter(c -> c == '\n').count();
         long partialBytes = partialPayload.getBytes(StandardCharsets.UTF_8).length;
 
         // Legacy: apply the full payload into a fresh namespace, then the partial one.
-        Applied legacy = apply(IptablesVariant.LEGACY, payload, partialPayload, Duration.ofMinutes(10));
+        Applied legacy = renderOnly ? new Applied("not run (--render-only)", "not run", -1, -1)
+                : apply(IptablesVariant.LEGACY, payload, partialPayload, Duration.ofMinutes(10));
 
         // nft at the sizes it finishes.
         List<String> nftRows = new ArrayList<>();
-        for (int size : nftSizes) {
+        for (int size : renderOnly ? new int[0] : nftSizes) {
             SyntheticCluster c = SyntheticCluster.generate(size, endpoints, 1);
             RenderedRules f = renderer.render(c.snapshot(), RenderRequest.full(Set.of()));
             RenderedRules p = renderer.render(c.withEndpointChanged(0, 0).snapshot(),
@@ -159,12 +175,13 @@ public final class IptablesBenchmark {
         report.add("| measurement | value |");
         report.add("|---|---|");
         report.add(String.format(Locale.ROOT, "| full render, %,d services × %d endpoints (median of %d after warm-up) "
-                + "| %s |", services, endpoints, runs, ms(fullRenderMedian)));
+                + "| %s wall, %s CPU of the rendering thread, %s GC per render |", services, endpoints, runs,
+                ms(fullRenderMedian), ms(fullCpuMedian), ms(gcPerRender * 1_000_000L)));
         report.add(String.format(Locale.ROOT, "| full payload | %,d lines, %s (filter %,d rules, nat %,d rules) |",
                 lines, mib(bytes), full.filterRules(), full.natLast()));
         report.add("| `iptables-legacy-restore` of the full payload into an empty namespace | " + legacy.full() + " |");
-        report.add(String.format(Locale.ROOT, "| partial render after one endpoint change (median of %d) | %s |", runs,
-                ms(partialRenderMedian)));
+        report.add(String.format(Locale.ROOT, "| partial render after one endpoint change (median of %d) | %s wall, "
+                + "%s CPU |", runs, ms(partialRenderMedian), ms(partialCpuMedian)));
         report.add(String.format(Locale.ROOT, "| partial payload | %,d lines, %s (%.1f%% of the full payload's "
                 + "bytes) |", partialLines, kib(partialBytes), 100.0 * partialBytes / bytes));
         report.add("| `iptables-legacy-restore` of the partial payload | " + legacy.partial() + " |");
@@ -208,10 +225,11 @@ public final class IptablesBenchmark {
             return new Applied("failed: " + add.stderr().strip(), "not attempted", -1, -1);
         }
         namespaces.add(ns);
-        List<String> argv = List.of("ip", "netns", "exec", ns, variant.binary(IpFamily.IPv4, "restore"), "-w", "5",
-                "--noflush", "--counters");
+        // coreutils timeout kills the restore itself; the runner's own timeout only starts once stdin is written.
+        List<String> argv = List.of("ip", "netns", "exec", ns, "timeout", Long.toString(timeout.toSeconds()),
+                variant.binary(IpFamily.IPv4, "restore"), "-w", "5", "--noflush", "--counters");
         long t0 = System.nanoTime();
-        CommandRunner.CommandResult r = runner.run(argv, fullPayload, timeout);
+        CommandRunner.CommandResult r = runner.run(argv, fullPayload, timeout.plusMinutes(1));
         long fullNanos = System.nanoTime() - t0;
         if (r.exitCode() == 124) {
             deleteNamespace(ns);
@@ -222,7 +240,7 @@ public final class IptablesBenchmark {
             return new Applied("failed (exit " + r.exitCode() + "): " + firstLine(r.stderr()), "not attempted", -1, -1);
         }
         long t1 = System.nanoTime();
-        CommandRunner.CommandResult p = runner.run(argv, partialPayload, timeout);
+        CommandRunner.CommandResult p = runner.run(argv, partialPayload, timeout.plusMinutes(1));
         long partialNanos = System.nanoTime() - t1;
         String partial = p.ok() ? ms(partialNanos) : p.exitCode() == 124 ? "timeout after " + timeout.toSeconds()
                 + " s" : "failed (exit " + p.exitCode() + "): " + firstLine(p.stderr());
@@ -251,9 +269,10 @@ public final class IptablesBenchmark {
         }
         String iptables = firstLine(runner.run(List.of("iptables-legacy", "--version")).stdout()) + ", "
                 + firstLine(runner.run(List.of("iptables-nft", "--version")).stdout());
-        return String.format(Locale.ROOT, "%d cores (%s), %d GiB RAM, Linux %s, Java %s, %s",
+        return String.format(Locale.ROOT, "%d cores (%s), %d GiB RAM, Linux %s, Java %s, %s; the machine is shared "
+                        + "(1-minute load average %s at the start, so wall times include waiting for a CPU)",
                 Runtime.getRuntime().availableProcessors(), cpu, totalMemoryGiB(),
-                System.getProperty("os.version"), System.getProperty("java.version"), iptables);
+                System.getProperty("os.version"), System.getProperty("java.version"), iptables, startLoad);
     }
 
     private static long totalMemoryGiB() {
@@ -262,6 +281,26 @@ public final class IptablesBenchmark {
             return Long.parseLong(line.replaceAll("[^0-9]", "")) / (1024 * 1024);
         } catch (IOException | RuntimeException e) {
             return 0;
+        }
+    }
+
+    private static long cpuNanos() {
+        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    private static long gcMillis() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
         }
     }
 

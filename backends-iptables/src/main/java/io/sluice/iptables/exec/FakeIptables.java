@@ -48,6 +48,7 @@ public final class FakeIptables implements Iptables {
     private Map<String, Map<String, List<String>>> tables = new TreeMap<>();
     private final List<String> restores = new ArrayList<>();
     private final List<List<String>> operations = new ArrayList<>();
+    private final List<String> saves = new ArrayList<>();
     private String failNextRestore;
     private Predicate<List<String>> failOperation = op -> false;
     private int failOperationStatus = IptablesException.RESOURCE_PROBLEM;
@@ -112,6 +113,11 @@ public final class FakeIptables implements Iptables {
     /** Every restore payload received, accepted or not, in order. */
     public synchronized List<String> restores() {
         return List.copyOf(restores);
+    }
+
+    /** The table of every {@link #save} call, in order. */
+    public synchronized List<String> saves() {
+        return List.copyOf(saves);
     }
 
     /** Every chain/rule operation as {@code [op, chain, table, args...]}, in order. */
@@ -192,6 +198,7 @@ public final class FakeIptables implements Iptables {
 
     @Override
     public synchronized String save(String table) {
+        saves.add(table);
         if (!BUILTINS.containsKey(table)) {
             return "";
         }

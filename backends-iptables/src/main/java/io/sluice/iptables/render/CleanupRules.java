@@ -46,8 +46,8 @@ public final class CleanupRules {
     }
 
     /**
-     * The nat chains to remove given the chains {@code iptables-save -t nat} listed: {@link #NAT_CHAINS} that exist
-     * plus every existing service chain, sorted.
+     * The nat chains to remove given the chains {@code iptables-save -t nat} listed: {@link #NAT_CHAINS} that
+     * exist plus every existing service chain, sorted.
      */
     public static Set<String> natChainsToRemove(Set<String> existingNatChains) {
         Set<String> out = new TreeSet<>();
@@ -72,7 +72,8 @@ public final class CleanupRules {
 
     /**
      * The {@code iptables-restore -T <table> --noflush --counters} input that flushes and deletes {@code chains}:
-     * {@code *table}, a {@code :CHAIN - [0:0]} line per chain (flush), a {@code -X CHAIN} line per chain, {@code COMMIT}.
+     * {@code *table}, a {@code :CHAIN - [0:0]} line per chain (flush), a {@code -X CHAIN} line per chain,
+     * {@code COMMIT}.
      */
     public static String restorePayload(String table, Set<String> chains) {
         StringBuilder sb = new StringBuilder("*").append(table).append('\n');

@@ -1,5 +1,6 @@
 package io.sluice.iptables.render;
 
+import io.sluice.core.model.Cidr;
 import io.sluice.core.model.Endpoint;
 import io.sluice.core.model.IpFamily;
 import io.sluice.core.model.ServicePort;
@@ -381,7 +382,7 @@ public final class IptablesRenderer {
                 String nodeIP = o.primaryNodeIP();
                 for (String cidr : sp.loadBalancerSourceRanges()) {
                     natRules.write(head, "-s", cidr, "-j", extChain);
-                    if (nodeIP != null && io.sluice.core.model.Cidr.parse(cidr).orElseThrow().contains(nodeIP)) {
+                    if (nodeIP != null && Cidr.parse(cidr).orElseThrow().contains(nodeIP)) {
                         allowFromNode = true;
                     }
                 }

@@ -1,15 +1,18 @@
 package io.sluice.iptables.render;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The output of one {@link IptablesRenderer#render} call.
  *
  * @param payload                  the complete {@code iptables-restore --noflush} input: {@code *filter ... COMMIT}
  *                                 then {@code *nat ... COMMIT}
- * @param activeNatChains          every service chain this sync uses, including those of services a partial sync did
- *                                 not rewrite (what the nat table should hold afterwards, besides the top-level chains)
+ * @param activeNatChains          every service chain this sync uses (sorted), including those of services a
+ *                                 partial sync did not rewrite (what the nat table should hold afterwards,
+ *                                 besides the top-level chains)
  * @param filterRules              lines written to the filter rules (kube-proxy's {@code filterRules.Lines()})
  * @param natRules                 nat rule lines written, including {@code -X} lines
  * @param skippedNatRules          nat rule lines of services a partial sync did not rewrite
@@ -23,7 +26,7 @@ public record RenderedRules(String payload, Set<String> activeNatChains, long fi
                             long noLocalEndpointsExternal, List<SkippedServicePort> skippedServicePorts) {
 
     public RenderedRules {
-        activeNatChains = Set.copyOf(activeNatChains);
+        activeNatChains = Collections.unmodifiableSortedSet(new TreeSet<>(activeNatChains));
         skippedServicePorts = List.copyOf(skippedServicePorts);
     }
 

@@ -11,10 +11,12 @@
  *      cluster IP      ─► KUBE-SVC-X (Cluster policy) or KUBE-SVL-X (iTP=Local)
  *      external IP     ─► KUBE-EXT-X
  *      LB IP           ─► KUBE-EXT-X, or KUBE-FW-X with loadBalancerSourceRanges
- *      last rule       ─► KUBE-NODEPORTS  (-m addrtype --dst-type LOCAL, or -d &lt;node IP&gt; per nodePortAddresses)
+ *      last rule       ─► KUBE-NODEPORTS (-m addrtype --dst-type LOCAL, or -d &lt;node IP&gt; per
+ *                         nodePortAddresses)
  *  KUBE-NODEPORTS      ─► KUBE-EXT-X per node port (+ a 127.0.0.0/8 nfacct-counted twin for localhost node ports)
  *  KUBE-EXT-X          eTP=Cluster: mark for masquerade, ─► KUBE-SVC-X
- *                      eTP=Local:   pod traffic ─► KUBE-SVC-X; host traffic: mark + ─► KUBE-SVC-X; else ─► KUBE-SVL-X
+ *                      eTP=Local:   pod traffic ─► KUBE-SVC-X; host traffic: mark + ─► KUBE-SVC-X;
+ *                                   else ─► KUBE-SVL-X
  *  KUBE-FW-X           allowed source ranges (and the LB IPs when the node IP is in a range) ─► KUBE-EXT-X;
  *                      a final rule without target: the rest is dropped by filter KUBE-PROXY-FIREWALL
  *  KUBE-SVC-X/SVL-X    masquerade off-cluster sources (iTP chain only), [-m recent affinity checks],

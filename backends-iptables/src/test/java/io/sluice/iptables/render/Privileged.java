@@ -16,7 +16,26 @@ final class Privileged {
     private Privileged() {
     }
 
+    /** Fails (SLUICE_REQUIRE_PRIVILEGED=1) or aborts with a loud message when root or a tool is missing. */
     static void require(String... tools) {
+        String message = missing(tools);
+        if (message == null) {
+            return;
+        }
+        if (required()) {
+            throw new AssertionError(message + " (SLUICE_REQUIRE_PRIVILEGED=1)");
+        }
+        System.err.println("*** " + message + " ***");
+        throw new TestAbortedException(message);
+    }
+
+    /** True when {@code SLUICE_REQUIRE_PRIVILEGED=1}: missing privileges fail instead of skipping. */
+    static boolean required() {
+        return "1".equals(System.getenv("SLUICE_REQUIRE_PRIVILEGED"));
+    }
+
+    /** null when running as root with every tool present, else a message naming what is missing. */
+    static String missing(String... tools) {
         List<String> missing = new ArrayList<>();
         if (!isRoot()) {
             missing.add("root (uid 0)");
@@ -26,15 +45,7 @@ final class Privileged {
                 missing.add("tool '" + tool + "' (apt-get install -y iptables iproute2)");
             }
         }
-        if (missing.isEmpty()) {
-            return;
-        }
-        String message = "PRIVILEGED TEST NOT RUN: missing " + String.join(", ", missing);
-        if ("1".equals(System.getenv("SLUICE_REQUIRE_PRIVILEGED"))) {
-            throw new AssertionError(message + " (SLUICE_REQUIRE_PRIVILEGED=1)");
-        }
-        System.err.println("*** " + message + " ***");
-        throw new TestAbortedException(message);
+        return missing.isEmpty() ? null : "PRIVILEGED TEST NOT RUN: missing " + String.join(", ", missing);
     }
 
     static boolean isRoot() {

@@ -6,6 +6,7 @@ import io.sluice.core.model.Cidr;
 import io.sluice.core.model.Endpoint;
 import io.sluice.core.model.IpAddresses;
 import io.sluice.core.model.IpFamily;
+import io.sluice.core.model.NamespacedName;
 import io.sluice.core.model.NodeInfo;
 import io.sluice.core.model.Protocol;
 import io.sluice.core.model.ProxySnapshot;
@@ -23,8 +24,11 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.LifecycleContext;
+import net.jqwik.api.lifecycle.SkipExecutionHook;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,8 +46,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@value #NETNS}. Payloads without nfacct matches are also really applied there (the namespace's tables, never the
  * host's), which additionally catches dangling jumps that {@code --test} does not see.
  */
+@AddLifecycleHook(RendererFuzzIT.PrivilegedGate.class)
 class RendererFuzzIT {
     static final String NETNS = "slrn-fuzz";
+    static final String[] TOOLS = {"ip", "iptables-restore", "ip6tables-restore", "iptables-save", "ip6tables-save"};
+
+    /**
+     * jqwik's way to skip a container: without root or a tool the whole class is skipped with a loud message, unless
+     * SLUICE_REQUIRE_PRIVILEGED=1, in which case it runs and {@link #createNamespace()} fails it.
+     */
+    static final class PrivilegedGate implements SkipExecutionHook {
+        @Override
+        public SkipResult shouldBeSkipped(LifecycleContext context) {
+            String missing = Privileged.missing(TOOLS);
+            if (missing == null || Privileged.required()) {
+                return SkipResult.doNotSkip();
+            }
+            System.err.println("*** " + missing + " ***");
+            return SkipResult.skip(missing);
+        }
+    }
     private static final CommandRunner RUN = new ProcessCommandRunner();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -56,7 +78,7 @@ class RendererFuzzIT {
 
     @BeforeContainer
     static void createNamespace() {
-        Privileged.require("ip", "iptables-restore", "ip6tables-restore");
+        Privileged.require(TOOLS);
         RUN.run(List.of("ip", "netns", "del", NETNS));
         CommandRunner.CommandResult r = RUN.run(List.of("ip", "netns", "add", NETNS));
         assertThat(r.ok()).as("ip netns add: " + r.stderr()).isTrue();
@@ -90,6 +112,124 @@ class RendererFuzzIT {
                     .isZero();
         }
         assertThat(IptablesDump.checkRuleJumps(payload)).isEmpty();
+    }
+
+    /** One service port in two successive snapshots: present in A, B or both, with endpoints per snapshot. */
+    record Change(ServicePort port, List<Endpoint> a, List<Endpoint> b, int presence) {
+    }
+
+    /**
+     * Partial syncs on a real kernel: apply a full sync of snapshot A, then a partial sync to snapshot B (only the
+     * services that differ are rewritten, stale chains found by {@code iptables-save} are deleted); the resulting
+     * kernel tables must equal those of a fresh full sync of B, and every restore must succeed.
+     */
+    @Property(tries = 30, afterFailure = AfterFailureMode.SAMPLE_FIRST)
+    void partialSyncOnARealKernelConvergesToTheFullSyncState(@ForAll("families") IpFamily family,
+                                                             @ForAll("changes") List<Change> changes) {
+        RenderOptions options = new RenderOptions(family, TestSnapshots.NODE,
+                List.of(family == IpFamily.IPv4 ? "192.168.0.2" : "fd00:10::2"), "0x4000", false,
+                family == IpFamily.IPv4 ? new LocalDetector.ClusterCidr("10.0.0.0/8")
+                        : new LocalDetector.ClusterCidr("fd00:10:244::/64"),
+                true, List.of(), false, true, false, false);
+        IptablesRenderer renderer = new IptablesRenderer(options);
+        TreeMap<ServicePortName, Tuple.Tuple2<ServicePort, List<Endpoint>>> a = new TreeMap<>();
+        TreeMap<ServicePortName, Tuple.Tuple2<ServicePort, List<Endpoint>>> b = new TreeMap<>();
+        for (Change c : changes) {
+            if (c.presence() != 2) {
+                a.put(c.port().name(), Tuple.of(c.port(), c.a()));
+            }
+            if (c.presence() != 1) {
+                b.put(c.port().name(), Tuple.of(c.port(), c.b()));
+            }
+        }
+        Set<NamespacedName> changed = new java.util.HashSet<>();
+        Set<ServicePortName> all = new java.util.TreeSet<>(a.keySet());
+        all.addAll(b.keySet());
+        for (ServicePortName n : all) {
+            if (!java.util.Objects.equals(a.get(n), b.get(n))) {
+                changed.add(n.service());
+            }
+        }
+        ProxySnapshot snapA = snapshot(List.copyOf(a.values()), "");
+        ProxySnapshot snapB = snapshot(List.copyOf(b.values()), "");
+
+        reset(family);
+        restoreOk(family, renderer.render(snapA, RenderRequest.full(natChains(family))).payload());
+        RenderedRules partial = renderer.render(snapB, RenderRequest.partial(changed, natChains(family)));
+        restoreOk(family, partial.payload());
+        Map<String, List<String>> afterPartial = save(family);
+
+        reset(family);
+        RenderedRules full = renderer.render(snapB, RenderRequest.full(natChains(family)));
+        restoreOk(family, full.payload());
+        assertThat(afterPartial).as("kernel state after the partial sync").isEqualTo(save(family));
+        assertThat(partial.natTotal()).as("iptables_total{nat} is the same after partial and full syncs")
+                .isEqualTo(full.natTotal());
+    }
+
+    @Provide
+    Arbitrary<IpFamily> families() {
+        return Arbitraries.of(IpFamily.class);
+    }
+
+    @Provide
+    Arbitrary<List<Change>> changes() {
+        return Combinators.combine(services(), endpoint().list().ofMaxSize(4), Arbitraries.integers().between(0, 4))
+                .as((t, other, mode) -> switch (mode) {
+                    case 0, 1 -> new Change(t.get1(), t.get2(), t.get2(), 0); // unchanged
+                    case 2 -> new Change(t.get1(), t.get2(), other, 0); // endpoints changed
+                    case 3 -> new Change(t.get1(), t.get2(), t.get2(), 1); // deleted
+                    default -> new Change(t.get1(), t.get2(), t.get2(), 2); // added
+                }).list().ofMaxSize(6);
+    }
+
+    private static String restoreTool(IpFamily f) {
+        return f == IpFamily.IPv6 ? "ip6tables-restore" : "iptables-restore";
+    }
+
+    private static void reset(IpFamily f) {
+        // Without --noflush, restore replaces the namespace's filter and nat tables: all chains flushed and deleted.
+        restoreOk(f, List.of(restoreTool(f)), "*filter\nCOMMIT\n*nat\nCOMMIT\n");
+    }
+
+    private static void restoreOk(IpFamily f, String payload) {
+        restoreOk(f, List.of(restoreTool(f), "--noflush"), payload);
+    }
+
+    private static void restoreOk(IpFamily f, List<String> tool, String payload) {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", NETNS));
+        argv.addAll(tool);
+        CommandRunner.CommandResult r = RUN.run(argv, payload, TIMEOUT);
+        assertThat(r.exitCode()).as(tool + " rejected the payload: " + r.stderr() + "\n" + payload).isZero();
+    }
+
+    /** Chain name → rules, for the filter and nat tables of the namespace ({@code iptables-save}). */
+    private static Map<String, List<String>> save(IpFamily f) {
+        Map<String, List<String>> out = new TreeMap<>();
+        for (String table : List.of("filter", "nat")) {
+            CommandRunner.CommandResult r = RUN.run(List.of("ip", "netns", "exec", NETNS,
+                    f == IpFamily.IPv6 ? "ip6tables-save" : "iptables-save", "-t", table), "", TIMEOUT);
+            assertThat(r.exitCode()).as("iptables-save: " + r.stderr()).isZero();
+            for (String line : r.stdout().split("\n")) {
+                if (line.startsWith(":")) {
+                    out.putIfAbsent(table + "/" + line.substring(1, line.indexOf(' ')), new ArrayList<>());
+                } else if (line.startsWith("-A ")) {
+                    String chain = line.split(" ")[1];
+                    out.computeIfAbsent(table + "/" + chain, k -> new ArrayList<>()).add(line);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> natChains(IpFamily f) {
+        Set<String> chains = new java.util.TreeSet<>();
+        for (String k : save(f).keySet()) {
+            if (k.startsWith("nat/")) {
+                chains.add(k.substring(4));
+            }
+        }
+        return chains;
     }
 
     @Provide

@@ -3,7 +3,10 @@ package io.sluice.ipvs.ipset;
 import io.sluice.core.model.IpFamily;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -63,22 +66,38 @@ public final class KubeIpsets {
             new Info(HEALTH_CHECK_NODE_PORT, IpsetType.BITMAP_PORT, "Kubernetes health check node port"),
             new Info(IPVS_IPS, IpsetType.HASH_IP, "Addresses on the ipvs interface"));
 
+    private static final Map<IpFamily, List<IpsetSpec>> BY_FAMILY = new EnumMap<>(IpFamily.class);
+    private static final Map<IpFamily, Map<String, IpsetSpec>> BY_BASE_NAME = new EnumMap<>(IpFamily.class);
+
+    static {
+        for (IpFamily f : IpFamily.values()) {
+            List<IpsetSpec> l = new ArrayList<>(INFO.size());
+            Map<String, IpsetSpec> m = new HashMap<>();
+            for (Info i : INFO) {
+                IpsetSpec s = new IpsetSpec(i.name, IpsetSpec.familyName(i.name, f), i.type, f, i.comment);
+                l.add(s);
+                m.put(i.name, s);
+            }
+            BY_FAMILY.put(f, List.copyOf(l));
+            BY_BASE_NAME.put(f, Map.copyOf(m));
+        }
+    }
+
     private KubeIpsets() {
     }
 
     /** Every set of one family, in upstream's order. */
     public static List<IpsetSpec> forFamily(IpFamily family) {
-        List<IpsetSpec> out = new ArrayList<>(INFO.size());
-        for (Info i : INFO) {
-            out.add(new IpsetSpec(i.name, IpsetSpec.familyName(i.name, family), i.type, family, i.comment));
-        }
-        return List.copyOf(out);
+        return BY_FAMILY.get(family);
     }
 
     /** The spec of one set (by its IPv4 base name) in a family. */
     public static IpsetSpec spec(String baseName, IpFamily family) {
-        return forFamily(family).stream().filter(s -> s.baseName().equals(baseName)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown ipset " + baseName));
+        IpsetSpec s = BY_BASE_NAME.get(family).get(baseName);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown ipset " + baseName);
+        }
+        return s;
     }
 
     /** The spec whose family-specific name is {@code name}, if it is one of ours (cleanup, ownership checks). */

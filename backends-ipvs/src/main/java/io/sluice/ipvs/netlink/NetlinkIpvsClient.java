@@ -1,6 +1,7 @@
 package io.sluice.ipvs.netlink;
 
 import io.sluice.core.exec.CommandRunner;
+import io.sluice.core.exec.ProcessCommandRunner;
 import io.sluice.ipvs.IpvsClient;
 import io.sluice.ipvs.IpvsException;
 import io.sluice.ipvs.RealServer;
@@ -33,6 +34,14 @@ public final class NetlinkIpvsClient implements IpvsClient {
     public NetlinkIpvsClient(NetlinkTransport transport, int familyId) {
         this.transport = transport;
         this.familyId = familyId;
+    }
+
+    /**
+     * {@link #open(CommandRunner)} with a {@link ProcessCommandRunner}; the no-argument factory
+     * {@code io.sluice.ipvs.KernelIpvs#netlink()} finds by reflection.
+     */
+    public static NetlinkIpvsClient open() throws IpvsException {
+        return open(new ProcessCommandRunner());
     }
 
     /**

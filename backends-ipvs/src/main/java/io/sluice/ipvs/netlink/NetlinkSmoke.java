@@ -24,6 +24,7 @@ public final class NetlinkSmoke {
     static final RealServer RS2 = RealServer.of("10.250.1.2", 8080);
     static final RealServer RS6 = RealServer.of("fd00:250::1:1", 8080);
 
+    static final int BULK = 1000;
     private static final CommandRunner RUNNER = new ProcessCommandRunner();
 
     private final PrintStream out;
@@ -79,6 +80,10 @@ public final class NetlinkSmoke {
         }
     }
 
+    private static VirtualServer bulk(int i) {
+        return new VirtualServer("10.251." + (i / 250) + "." + (i % 250 + 1), Protocol.TCP, 80, "rr", 0, 0);
+    }
+
     /** Number of failed steps after {@link #run()}. */
     int failures() {
         return failures;
@@ -100,12 +105,14 @@ public final class NetlinkSmoke {
 
     private void ipvsSteps(NetlinkIpvsClient ipvs) {
         step("cleanup leftovers", () -> {
-            for (VirtualServer v : List.of(VS, VS6)) {
-                if (ipvs.virtualServer(v.key()).isPresent()) {
+            int removed = 0;
+            for (VirtualServer v : ipvs.virtualServers()) {
+                if (v.key().equals(VS.key()) || v.key().equals(VS6.key()) || v.address().startsWith("10.251.")) {
                     ipvs.deleteVirtualServer(v.key());
+                    removed++;
                 }
             }
-            return "";
+            return removed + " removed";
         });
         step("add virtual server " + VS, () -> {
             ipvs.addVirtualServer(VS);
@@ -170,6 +177,19 @@ public final class NetlinkSmoke {
             ipvs.deleteVirtualServer(VS.key());
             check(ipvs.virtualServer(VS.key()).isEmpty(), "virtual server left");
             return "";
+        });
+        step("bulk: " + BULK + " virtual servers in one multi-datagram dump", () -> {
+            for (int i = 0; i < BULK; i++) {
+                ipvs.addVirtualServer(bulk(i));
+            }
+            List<VirtualServer> all = ipvs.virtualServers();
+            for (int i = 0; i < BULK; i++) {
+                ipvs.deleteVirtualServer(bulk(i).key());
+            }
+            long found = all.stream().filter(v -> v.address().startsWith("10.251.")).count();
+            check(found == BULK, "dump returned " + found + " of " + BULK);
+            check(ipvs.virtualServers().stream().noneMatch(v -> v.address().startsWith("10.251.")), "left over");
+            return found + " listed and deleted";
         });
         step("IPv6 virtual server " + VS6, () -> {
             ipvs.addVirtualServer(VS6);

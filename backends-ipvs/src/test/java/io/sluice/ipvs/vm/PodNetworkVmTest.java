@@ -8,7 +8,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,8 +59,8 @@ class PodNetworkVmTest {
     @Test
     void tcpThroughIpvsFromTheNodeReachesEveryPod() {
         List<Optional<Reply>> replies = Probe.tcp(VIP, 80, 9);
-        assertThat(replies).allSatisfy(r -> assertThat(r).isPresent());
-        assertThat(pods(replies)).containsExactlyInAnyOrder("pod1", "pod2", "pod3");
+        assertThat(Reply.answers(replies)).doesNotContain(Reply.NO_ANSWER);
+        assertThat(Reply.pods(replies)).containsExactlyInAnyOrder("pod1", "pod2", "pod3");
     }
 
     @Test
@@ -76,11 +75,9 @@ class PodNetworkVmTest {
     @Test
     void clientNamespaceReachesThePodsWithItsOwnSourceAddress() {
         List<Optional<Reply>> replies = net.fromClient("tcp", PodNetwork.CLIENT_IP2, VIP, 80, 6, 3);
-        assertThat(replies).allSatisfy(r -> assertThat(r).map(Reply::clientIp).contains(PodNetwork.CLIENT_IP2));
-        assertThat(pods(replies)).hasSizeGreaterThan(1);
+        assertThat(replies.stream().map(r -> r.map(Reply::clientIp).orElse(Reply.NO_ANSWER)).toList())
+                .containsOnly(PodNetwork.CLIENT_IP2);
+        assertThat(Reply.pods(replies)).hasSizeGreaterThan(1);
     }
 
-    private static Set<String> pods(List<Optional<Reply>> replies) {
-        return replies.stream().flatMap(Optional::stream).map(Reply::pod).collect(Collectors.toSet());
-    }
 }

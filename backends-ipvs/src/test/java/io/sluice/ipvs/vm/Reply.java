@@ -1,6 +1,10 @@
 package io.sluice.ipvs.vm;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * What a pod server answered: its pod name and the client address it saw (after IPVS NAT).
@@ -10,6 +14,19 @@ import java.util.Optional;
  * @param clientPort the source port as seen by the pod
  */
 record Reply(String pod, String clientIp, int clientPort) {
+
+    /** What {@link #answers} lists for an attempt that got no answer. */
+    static final String NO_ANSWER = "(no answer)";
+
+    /** The answering pod of each attempt, {@link #NO_ANSWER} for failed ones: compact for assertion messages. */
+    static List<String> answers(List<Optional<Reply>> replies) {
+        return replies.stream().map(r -> r.map(Reply::pod).orElse(NO_ANSWER)).toList();
+    }
+
+    /** The distinct pods that answered. */
+    static Set<String> pods(List<Optional<Reply>> replies) {
+        return replies.stream().flatMap(Optional::stream).map(Reply::pod).collect(Collectors.toCollection(TreeSet::new));
+    }
 
     /** Parses {@code "<pod> <ip>:<port>"}; empty for anything else (e.g. the client's {@code "ERR ..."} lines). */
     static Optional<Reply> parse(String line) {

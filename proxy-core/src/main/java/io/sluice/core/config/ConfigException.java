@@ -9,7 +9,7 @@ public class ConfigException extends Exception {
     private final String field;
 
     /**
-     * @param field   the field path ({@code ipvs.scheduler}), or a flag ({@code --proxy-mode}), or "" for the whole file
+     * @param field   the field path ({@code ipvs.scheduler}), a flag ({@code --proxy-mode}), or "" for the whole file
      * @param problem what is wrong, including the bad value
      */
     public ConfigException(String field, String problem) {

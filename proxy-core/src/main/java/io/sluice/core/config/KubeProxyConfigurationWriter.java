@@ -18,8 +18,11 @@ import java.util.regex.Pattern;
  * Writes a {@link ProxyConfig} as a {@code KubeProxyConfiguration} YAML document ({@code --write-config-to}).
  *
  * <p>Deterministic: keys in alphabetical order at every level (the order kube-proxy's own YAML output has), every
- * field written with its defaulted value, durations in Go syntax ({@code 30s}, {@code 15m0s}). Loading the output with
- * {@link KubeProxyConfigurationLoader} gives an equal {@link ProxyConfig}.
+ * field written with its defaulted value, durations in Go syntax ({@code 30s}, {@code 15m0s}), strings unquoted unless
+ * YAML would read them as something else. For every configuration the loader produces (lower-case node name,
+ * canonical CIDRs and bind addresses, defaulted periods), loading the output with {@link KubeProxyConfigurationLoader}
+ * gives an equal {@link ProxyConfig}. Sluice's {@code serviceProxyName} is written only when set, so the output for
+ * a configuration without it contains only kube-proxy fields.
  */
 public final class KubeProxyConfigurationWriter {
     private KubeProxyConfigurationWriter() {
@@ -62,7 +65,10 @@ public final class KubeProxyConfigurationWriter {
         root.put("metricsBindAddress", c.metricsBindAddress());
         root.put("mode", c.mode());
         list(root.putArray("nodePortAddresses"), c.nodePortAddresses());
-        root.put("serviceProxyName", c.serviceProxyName());
+        if (!c.serviceProxyName().isEmpty()) {
+            // Sluice's extension: written only when set, so a default file stays loadable by kube-proxy itself.
+            root.put("serviceProxyName", c.serviceProxyName());
+        }
         StringBuilder out = new StringBuilder();
         emit(root, 0, out);
         return out.toString();
@@ -71,7 +77,7 @@ public final class KubeProxyConfigurationWriter {
     /** Block-style YAML of a tree of objects, string lists and scalars, keys in insertion order. */
     private static void emit(ObjectNode node, int indent, StringBuilder out) {
         String pad = " ".repeat(indent);
-        node.fields().forEachRemaining(e -> {
+        node.properties().forEach(e -> {
             JsonNode v = e.getValue();
             out.append(pad).append(e.getKey()).append(':');
             if (v.isObject()) {

@@ -3,6 +3,7 @@ package io.sluice.core.health;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.sluice.core.config.HostPort;
+import io.sluice.core.model.IpAddresses;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,8 +51,7 @@ abstract class HttpEndpoint implements AutoCloseable {
 
     /** {@code host:port} actually bound. */
     public String address() {
-        return new HostPort(server.getAddress().getAddress().getHostAddress().replaceAll("%.*$", ""), port())
-                .toString();
+        return new HostPort(IpAddresses.format(server.getAddress().getAddress().getAddress()), port()).toString();
     }
 
     @Override

@@ -55,6 +55,16 @@ public final class ProxyHealth {
         oldestPendingQueued.putIfAbsent(family, clock.instant());
     }
 
+    /** Single-stack shorthand: {@code queuedUpdate(IPv4)}. */
+    public void queuedUpdate() {
+        queuedUpdate(IpFamily.IPv4);
+    }
+
+    /** Single-stack shorthand: {@code updated(IPv4)}. */
+    public void updated() {
+        updated(IpFamily.IPv4);
+    }
+
     /** {@code family}'s rules now reflect every change queued so far. */
     public synchronized void updated(IpFamily family) {
         oldestPendingQueued.remove(family);

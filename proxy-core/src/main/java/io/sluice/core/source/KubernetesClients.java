@@ -48,7 +48,7 @@ public final class KubernetesClients {
         }
         Config config;
         try {
-            config = Config.fromKubeconfig(null, text, path.toAbsolutePath().toString());
+            config = Config.fromKubeconfig(null, path.toAbsolutePath().toFile());
         } catch (RuntimeException e) {
             throw new SourceException("cannot parse kubeconfig " + path + ": " + e.getMessage(), e);
         }

@@ -54,7 +54,7 @@ public final class BoundedFrequencyRunner {
     // State below is touched only on the scheduler thread.
     private boolean hasRun;
     private long lastEnd;
-    private long maxDeadline;
+    private long maxDeadline = Long.MAX_VALUE;
     private long retryDeadline = Long.MAX_VALUE;
     private long backoffNanos;
     private SyncScheduler.Cancellable wake;

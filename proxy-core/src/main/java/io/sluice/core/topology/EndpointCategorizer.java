@@ -15,7 +15,8 @@ import java.util.function.Predicate;
  * <p>Contract, following upstream:
  * <ul>
  *   <li>cluster = the ready endpoints, filtered by topology hints when every ready endpoint carries hints and one of
- *       them names this node (PreferSameNode, {@code hints.forNodes}) or this node's zone (PreferSameZone / PreferClose,
+ *       them names this node (PreferSameNode, {@code hints.forNodes}) or this node's zone (PreferSameZone /
+ *       PreferClose,
  *       {@code hints.forZones}; zone from the node label {@code topology.kubernetes.io/zone}); when there is no ready
  *       endpoint, the serving and terminating ones, without topology filtering. Computed only when the service
  *       {@link ServicePort#usesClusterEndpoints() uses cluster endpoints}.</li>

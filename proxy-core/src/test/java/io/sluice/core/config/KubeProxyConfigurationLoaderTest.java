@@ -129,6 +129,15 @@ class KubeProxyConfigurationLoaderTest {
         assertThat(loader.warnings()).isEmpty();
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"kube-proxy-config.yaml", "kube-proxy-config-ipvs.yaml"})
+    void theProjectsExamplesLoadWithoutWarnings(String name) throws Exception {
+        ProxyConfig c = loader.load(Path.of("../examples", name), "ignored");
+        assertThat(c.hostnameOverride()).isEqualTo("node-a");
+        assertThat(c.mode()).isEqualTo(name.contains("ipvs") ? "ipvs" : "iptables");
+        assertThat(loader.warnings()).isEmpty();
+    }
+
     @Test
     void jsonIsAcceptedToo() throws Exception {
         ProxyConfig c = loader.parse("{\"apiVersion\": \"kubeproxy.config.k8s.io/v1alpha1\", "

@@ -53,7 +53,6 @@ class KubeProxyConfigurationWriterTest {
                 metricsBindAddress: 127.0.0.1:10249
                 mode: iptables
                 nodePortAddresses: []
-                serviceProxyName: ""
                 """);
         assertThat(KubeProxyConfigurationWriter.toYaml(ProxyConfig.defaults("node-a"))).isEqualTo(yaml);
         assertThat(loader.parse(yaml, "other")).isEqualTo(ProxyConfig.defaults("node-a"));

@@ -91,6 +91,17 @@ class HttpServersTest {
         assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
         assertThat(r.body()).contains("kubeproxy_sync_proxy_rules_duration_seconds_count{ip_family=\"IPv4\"} 1\n");
         assertThat(get(metricsServer.port(), "/").statusCode()).isEqualTo(404);
+        assertThat(get(metricsServer.port(), "/proxyMode").statusCode()).isEqualTo(404);
+        assertThat(get(metricsServer.port(), "/healthz").body()).isEqualTo("ok");
+        assertThat(metricsServer.address()).isEqualTo("127.0.0.1:" + metricsServer.port());
+    }
+
+    @Test
+    void metricsServerReportsTheProxyMode() throws Exception {
+        metricsServer = new MetricsServer("127.0.0.1:0", metrics, "ipvs");
+        HttpResponse<String> r = get(metricsServer.port(), "/proxyMode");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("ipvs");
     }
 
     @Test

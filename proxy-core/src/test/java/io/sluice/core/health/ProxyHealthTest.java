@@ -48,6 +48,16 @@ class ProxyHealthTest {
     }
 
     @Test
+    void singleStackShorthandsActOnIpv4() {
+        health.updated();
+        health.queuedUpdate();
+        time.advance(Duration.ofSeconds(60));
+        assertThat(health.isHealthy()).isFalse();
+        health.updated(IpFamily.IPv4);
+        assertThat(health.isHealthy()).isTrue();
+    }
+
+    @Test
     void noQueuedUpdateMeansHealthyNoMatterHowOldTheLastSync() {
         health.updated(IpFamily.IPv4);
         time.advance(Duration.ofHours(5));

@@ -13,7 +13,6 @@ import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 class BoundedFrequencyRunnerTest {
 
@@ -235,6 +234,5 @@ class BoundedFrequencyRunnerTest {
         release.countDown();
         stopper.join();
         assertThat(finishedWhenStopReturned).isTrue();
-        await().until(() -> !stopper.isAlive());
     }
 }

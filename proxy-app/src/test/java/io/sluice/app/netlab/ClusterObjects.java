@@ -1,0 +1,80 @@
+package io.sluice.app.netlab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the Kubernetes objects file a packet-flow test hands to {@code sluice run --objects}: the lab's Node plus
+ * Services and EndpointSlices, as JSON documents in a List (no YAML subtleties in test code).
+ */
+public final class ClusterObjects {
+    public static final String NODE_NAME = "node-a";
+    private final List<String> items = new ArrayList<>();
+
+    public ClusterObjects() {
+        items.add("""
+                {"apiVersion":"v1","kind":"Node","metadata":{"name":"%s"},
+                 "status":{"addresses":[{"type":"InternalIP","address":"%s"}]}}""".formatted(NODE_NAME, NetLab.NODE_IP));
+    }
+
+    /** A Service; {@code extraSpec} is raw JSON members appended to spec (e.g. {@code "type":"NodePort"}). */
+    public ClusterObjects service(String ns, String name, String clusterIP, String portsJson, String extraSpec,
+                                  String statusJson) {
+        items.add("""
+                {"apiVersion":"v1","kind":"Service","metadata":{"namespace":"%s","name":"%s"},
+                 "spec":{"clusterIP":"%s","ports":%s%s}%s}""".formatted(ns, name, clusterIP, portsJson,
+                extraSpec.isEmpty() ? "" : "," + extraSpec,
+                statusJson.isEmpty() ? "" : ",\"status\":" + statusJson));
+        return this;
+    }
+
+    /** A TCP ClusterIP Service with one port named "p", port {@code port}. */
+    public ClusterObjects clusterIp(String ns, String name, String clusterIP, int port) {
+        return service(ns, name, clusterIP, "[{\"name\":\"p\",\"port\":%d,\"protocol\":\"TCP\"}]".formatted(port), "", "");
+    }
+
+    /** An EndpointSlice for port name "p" (target port {@code port}, protocol {@code proto}). */
+    public ClusterObjects slice(String ns, String service, String proto, int port, Endpoint... endpoints) {
+        StringBuilder eps = new StringBuilder();
+        for (Endpoint e : endpoints) {
+            if (eps.length() > 0) {
+                eps.append(',');
+            }
+            eps.append("{\"addresses\":[\"").append(e.ip).append("\"]");
+            if (e.node != null) {
+                eps.append(",\"nodeName\":\"").append(e.node).append('"');
+            }
+            if (e.conditions != null) {
+                eps.append(",\"conditions\":").append(e.conditions);
+            }
+            eps.append('}');
+        }
+        items.add("""
+                {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice",
+                 "metadata":{"namespace":"%s","name":"%s-1","labels":{"kubernetes.io/service-name":"%s"}},
+                 "addressType":"IPv4","ports":[{"name":"p","port":%d,"protocol":"%s"}],
+                 "endpoints":[%s]}""".formatted(ns, service, service, port, proto, eps));
+        return this;
+    }
+
+    public static Endpoint ep(String ip, String node) {
+        return new Endpoint(ip, node, null);
+    }
+
+    public static Endpoint terminating(String ip, String node) {
+        return new Endpoint(ip, node, "{\"ready\":false,\"serving\":true,\"terminating\":true}");
+    }
+
+    /** An endpoint: address, node name (null for none), raw conditions JSON (null for unset). */
+    public record Endpoint(String ip, String node, String conditions) {
+    }
+
+    public Path write(Path file) throws IOException {
+        Files.writeString(file, "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\n"
+                + String.join(",\n", items) + "\n]}\n");
+        return file;
+    }
+}

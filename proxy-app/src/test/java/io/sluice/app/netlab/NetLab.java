@@ -1,0 +1,229 @@
+package io.sluice.app.netlab;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small cluster node built from network namespaces, for packet-flow tests.
+ *
+ * <pre>
+ *   client  192.168.50.2 ──veth── 192.168.50.1  ┐
+ *   client2 192.168.51.2 ──veth── 192.168.51.1  ├─ node (Sluice programs iptables here; node IP 192.168.50.1)
+ *   podN    10.244.1.N/32 ─veth── 10.244.1.1/32 ┘   each pod has its own /32 route, Calico style
+ * </pre>
+ *
+ * Every packet between pods, clients and services crosses the node's IP stack (no bridge), so netfilter sees both
+ * directions without br_netfilter. Pods run {@code probe.py serve}, which answers with the pod name and the client
+ * address it saw. All namespaces carry the given prefix and are deleted by {@link #close()}.
+ */
+public final class NetLab implements AutoCloseable {
+    public static final String NODE_IP = "192.168.50.1";
+    public static final String CLIENT_IP = "192.168.50.2";
+    public static final String CLIENT2_IP = "192.168.51.2";
+    public static final String POD_GATEWAY = "10.244.1.1";
+
+    private final String prefix;
+    private final Path probe;
+    private final List<Process> servers = new ArrayList<>();
+    private final Map<String, String> podIps = new LinkedHashMap<>();
+
+    private NetLab(String prefix, Path probe) {
+        this.prefix = prefix;
+        this.probe = probe;
+    }
+
+    /** Builds node, client and client2 namespaces. Removes leftovers of an earlier run with the same prefix first. */
+    public static NetLab create(String prefix) throws IOException {
+        Path probe = Files.createTempFile("sluice-probe", ".py");
+        try (var in = NetLab.class.getResourceAsStream("/netlab/probe.py")) {
+            Files.write(probe, in.readAllBytes());
+        }
+        NetLab lab = new NetLab(prefix, probe);
+        lab.deleteNamespaces();
+        lab.sh("ip", "netns", "add", lab.node());
+        lab.inNode("ip", "link", "set", "lo", "up");
+        lab.inNode("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        // The lab's default route leads back out of the client link. The node would then send ICMP redirects, and
+        // the kernel's per-host ICMP rate limit (icmp_ratemask) swallows the port-unreachable that kube-proxy's
+        // REJECT rule sends right after: a refused connection would look like a timeout. Real nodes don't route
+        // service traffic back where it came from, so switch redirects off (default first, for interfaces to come).
+        lab.inNode("sysctl", "-q", "-w", "net.ipv4.conf.default.send_redirects=0");
+        lab.inNode("sysctl", "-q", "-w", "net.ipv4.conf.all.send_redirects=0");
+        lab.addClient(lab.ns("client"), "vcl1", NODE_IP, CLIENT_IP);
+        lab.addClient(lab.ns("client2"), "vcl2", "192.168.51.1", CLIENT2_IP);
+        // Real nodes have a default route; without one, traffic to an unprogrammed VIP fails routing (ENETUNREACH)
+        // before netfilter's FORWARD hook, where kube-proxy's REJECT rules live.
+        lab.inNode("ip", "route", "add", "default", "via", CLIENT_IP);
+        return lab;
+    }
+
+    private void addClient(String ns, String nodeIf, String nodeAddr, String clientAddr) {
+        sh("ip", "netns", "add", ns);
+        sh("ip", "link", "add", nodeIf, "netns", node(), "type", "veth", "peer", "name", "eth0", "netns", ns);
+        inNode("ip", "addr", "add", nodeAddr + "/24", "dev", nodeIf);
+        inNode("ip", "link", "set", nodeIf, "up");
+        in(ns, "ip", "link", "set", "lo", "up");
+        in(ns, "ip", "addr", "add", clientAddr + "/24", "dev", "eth0");
+        in(ns, "ip", "link", "set", "eth0", "up");
+        in(ns, "ip", "route", "add", "default", "via", nodeAddr);
+    }
+
+    /** Adds a pod namespace at 10.244.1.{index} serving on the given ports; returns its IP. */
+    public String addPod(String name, int index, int... ports) throws IOException {
+        String ns = ns(name);
+        String ip = "10.244.1." + index;
+        String nodeIf = "vp" + index;
+        sh("ip", "netns", "add", ns);
+        sh("ip", "link", "add", nodeIf, "netns", node(), "type", "veth", "peer", "name", "eth0", "netns", ns);
+        inNode("ip", "addr", "add", POD_GATEWAY + "/32", "dev", nodeIf);
+        inNode("ip", "link", "set", nodeIf, "up");
+        inNode("ip", "route", "add", ip + "/32", "dev", nodeIf);
+        in(ns, "ip", "link", "set", "lo", "up");
+        in(ns, "ip", "addr", "add", ip + "/32", "dev", "eth0");
+        in(ns, "ip", "link", "set", "eth0", "up");
+        in(ns, "ip", "route", "add", POD_GATEWAY, "dev", "eth0");
+        in(ns, "ip", "route", "add", "default", "via", POD_GATEWAY);
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "/usr/bin/python3", probe.toString(),
+                "serve", name));
+        for (int p : ports) {
+            cmd.add(Integer.toString(p));
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        servers.add(p);
+        String ready = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        if (ready == null || !ready.startsWith("SERVING")) {
+            throw new IOException("server in " + ns + " did not start: " + ready);
+        }
+        podIps.put(name, ip);
+        return ip;
+    }
+
+    /** Full namespace name of a lab member ("node", "client", a pod name). */
+    public String ns(String member) {
+        return prefix + "-" + member;
+    }
+
+    public String node() {
+        return ns("node");
+    }
+
+    /** {@code count} sequential connections from namespace {@code from}; one result line per attempt. */
+    public List<String> connect(String from, String host, int port, int count, boolean udp, double timeoutSeconds) {
+        return Arrays.asList(in(ns(from), "/usr/bin/python3", probe.toString(), "connect", host,
+                Integer.toString(port), Integer.toString(count), udp ? "udp" : "tcp",
+                Double.toString(timeoutSeconds)).strip().split("\n"));
+    }
+
+    /** Starts a long-lived connection from {@code from}; read its lines with {@link Held#awaitReady()}/{@link Held#result()}. */
+    public Held hold(String from, String host, int port, double seconds) throws IOException {
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns(from), "/usr/bin/python3", probe.toString(), "hold",
+                host, Integer.toString(port), Double.toString(seconds)).redirectErrorStream(true).start();
+        return new Held(p);
+    }
+
+    /** A running {@code probe.py hold}. */
+    public static final class Held {
+        private final Process process;
+        private final BufferedReader out;
+
+        Held(Process process) {
+            this.process = process;
+            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        /** The backend name once connected, or the failure line. */
+        public String awaitReady() throws IOException {
+            return out.readLine();
+        }
+
+        public String result() throws IOException, InterruptedException {
+            String line = out.readLine();
+            process.waitFor(30, TimeUnit.SECONDS);
+            return line;
+        }
+    }
+
+    /** Runs a command in the node namespace and returns stdout; fails on a non-zero exit. */
+    public String inNode(String... cmd) {
+        return in(node(), cmd);
+    }
+
+    public String in(String ns, String... cmd) {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        argv.addAll(Arrays.asList(cmd));
+        return sh(argv.toArray(String[]::new));
+    }
+
+    /** Like {@link #in} but returns the exit code and output instead of failing. */
+    public Result tryIn(String ns, Duration timeout, String... cmd) {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        argv.addAll(Arrays.asList(cmd));
+        return run(argv, timeout);
+    }
+
+    public record Result(int exitCode, String output) {
+    }
+
+    static Result run(List<String> argv, Duration timeout) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            var bytes = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                return new Result(124, new String(bytes, StandardCharsets.UTF_8));
+            }
+            return new Result(p.exitValue(), new String(bytes, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return new Result(127, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(130, "interrupted");
+        }
+    }
+
+    private String sh(String... argv) {
+        Result r = run(List.of(argv), Duration.ofSeconds(60));
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException(String.join(" ", argv) + " -> exit " + r.exitCode() + ": " + r.output());
+        }
+        return r.output();
+    }
+
+    private void deleteNamespaces() {
+        Result list = run(List.of("ip", "netns", "list"), Duration.ofSeconds(10));
+        for (String line : list.output().split("\n")) {
+            String name = line.split(" ")[0];
+            if (name.startsWith(prefix + "-")) {
+                run(List.of("ip", "netns", "pids", name), Duration.ofSeconds(5)).output().lines()
+                        .forEach(pid -> run(List.of("kill", "-9", pid.strip()), Duration.ofSeconds(5)));
+                run(List.of("ip", "netns", "del", name), Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process p : servers) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        deleteNamespaces();
+        try {
+            Files.deleteIfExists(probe);
+        } catch (IOException ignored) {
+            // a temp file; nothing else depends on it
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.sluice.app.netlab;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs the packaged {@code sluice.jar} inside a lab namespace, as the DaemonSet would run it on a node. */
+public final class SluiceCli {
+    private SluiceCli() {
+    }
+
+    /** The shaded jar: failsafe runs after {@code package}, so it exists. */
+    public static Path jar() {
+        Path jar = Path.of("target", "sluice.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("missing " + jar + ": run mvn verify (package precedes the ITs)");
+        }
+        return jar;
+    }
+
+    public static List<String> argv(String... args) {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", jar().toString()));
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
+    /** {@code sluice ARGS} inside namespace {@code ns}; returns exit code and combined output. */
+    public static NetLab.Result run(NetLab lab, String ns, String... args) {
+        return lab.tryIn(ns, Duration.ofMinutes(2), argv(args).toArray(String[]::new));
+    }
+
+    /** A KubeProxyConfiguration for the lab node: cluster CIDR 10.244.0.0/16, node-a. */
+    public static Path config(Path dir, String extraYaml) throws java.io.IOException {
+        return Files.writeString(dir.resolve("config.yaml"), """
+                apiVersion: kubeproxy.config.k8s.io/v1alpha1
+                kind: KubeProxyConfiguration
+                mode: iptables
+                hostnameOverride: node-a
+                clusterCIDR: 10.244.0.0/16
+                detectLocalMode: ClusterCIDR
+                metricsBindAddress: 127.0.0.1:10249
+                healthzBindAddress: 127.0.0.1:10256
+                """ + extraYaml);
+    }
+}
