@@ -24,6 +24,8 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.sluice.core.config.KubeProxyConfigurationLoader;
+import io.sluice.core.config.ProxyConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,7 +147,7 @@ class ManifestsTest {
         argv.addAll(c.getArgs());
         assertThat(argv).contains("run", "--hostname-override=$(NODE_NAME)", "--config=/var/lib/sluice/config.conf");
         argv.stream().filter(a -> a.startsWith("--")).map(a -> a.split("=", 2)[0])
-                .forEach(flag -> assertThat(CliContract.FLAGS).as("CLI flag").contains(flag));
+                .forEach(flag -> assertThat(CliContract.OPTIONS_BY_COMMAND.get("run")).as("sluice run flag").contains(flag));
 
         EnvVar jvm = c.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow();
         assertThat(jvm.getValue()).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75");
@@ -253,9 +255,18 @@ class ManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"iptables", "ipvs"})
-    void config_is_a_kube_proxy_configuration_in_the_overlay_mode(String overlay) throws IOException {
+    void config_is_a_kube_proxy_configuration_in_the_overlay_mode(String overlay) throws Exception {
         List<HasMetadata> items = render("manifests/overlays/" + overlay);
-        JsonNode config = YAML.readTree(only(items, ConfigMap.class).getData().get("config.conf"));
+        String text = only(items, ConfigMap.class).getData().get("config.conf");
+        JsonNode config = YAML.readTree(text);
+
+        // Sluice's own loader accepts it, in the overlay's mode, without a single "ignored field" warning.
+        KubeProxyConfigurationLoader loader = new KubeProxyConfigurationLoader();
+        ProxyConfig parsed = loader.parse(text, "node-a");
+        assertThat(parsed.mode()).isEqualTo(overlay);
+        assertThat(loader.warnings()).isEmpty();
+        assertThat(parsed.metricsBindAddress()).isEqualTo("0.0.0.0:10249");
+        assertThat(parsed.kubeconfig()).isEqualTo("/var/lib/sluice/kubeconfig.conf");
 
         assertThat(config.path("apiVersion").asText()).isEqualTo("kubeproxy.config.k8s.io/v1alpha1");
         assertThat(config.path("kind").asText()).isEqualTo("KubeProxyConfiguration");
