@@ -41,6 +41,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -288,6 +289,34 @@ class ManifestsTest {
         });
         assertThat(only(items, DaemonSet.class).getSpec().getTemplate().getMetadata().getLabels())
                 .containsAllEntriesOf(metrics.getSpec().getSelector());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "ipvs"})
+    void the_daemonset_command_line_is_accepted_by_the_cli(String overlay, @TempDir Path dir) throws Exception {
+        List<HasMetadata> items = render("manifests/overlays/" + overlay);
+        ConfigMap cm = only(items, ConfigMap.class);
+        Path configDir = dir.resolve("var-lib-sluice");
+        Files.createDirectories(configDir);
+        Files.writeString(configDir.resolve("config.conf"), cm.getData().get("config.conf"));
+        Path written = dir.resolve("effective.yaml");
+
+        // What kubelet runs: the container args with $(NODE_NAME) expanded and the ConfigMap mounted.
+        List<String> args = new ArrayList<>();
+        for (String arg : container(items).getArgs()) {
+            args.add(arg.replace("$(NODE_NAME)", "node-a").replace("/var/lib/sluice", configDir.toString()));
+        }
+        args.add("--write-config-to=" + written);
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = io.sluice.app.SluiceMain.commandLine();
+        cli.setErr(new java.io.PrintWriter(err));
+        int exit = cli.execute(args.toArray(String[]::new));
+
+        assertThat(exit).as("sluice %s\n%s", args, err).isZero();
+        ProxyConfig effective = new KubeProxyConfigurationLoader().load(written, "");
+        assertThat(effective.mode()).isEqualTo(overlay);
+        assertThat(effective.hostnameOverride()).isEqualTo("node-a");
+        assertThat(effective.healthzBindAddress()).isEqualTo("0.0.0.0:10256");
     }
 
     @Test
