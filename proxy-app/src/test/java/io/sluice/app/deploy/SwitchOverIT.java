@@ -71,6 +71,24 @@ class SwitchOverIT {
             "    c.sendall(b'ok\\n')",
             "    c.close()");
 
+    /** kube-proxy's jump rules from the built-in chains: table, chain, target, ctstate NEW?, comment. */
+    private static final String[][] JUMPS = {
+        {"filter", "INPUT", "KUBE-EXTERNAL-SERVICES", "new", "kubernetes externally-visible service portals"},
+        {"filter", "FORWARD", "KUBE-EXTERNAL-SERVICES", "new", "kubernetes externally-visible service portals"},
+        {"filter", "INPUT", "KUBE-NODEPORTS", "", "kubernetes health check service ports"},
+        {"filter", "FORWARD", "KUBE-SERVICES", "new", "kubernetes service portals"},
+        {"filter", "OUTPUT", "KUBE-SERVICES", "new", "kubernetes service portals"},
+        {"filter", "FORWARD", "KUBE-FORWARD", "", "kubernetes forwarding rules"},
+        {"filter", "INPUT", "KUBE-PROXY-FIREWALL", "new", "kubernetes load balancer firewall"},
+        {"filter", "OUTPUT", "KUBE-PROXY-FIREWALL", "new", "kubernetes load balancer firewall"},
+        {"filter", "FORWARD", "KUBE-PROXY-FIREWALL", "new", "kubernetes load balancer firewall"},
+        {"nat", "OUTPUT", "KUBE-SERVICES", "", "kubernetes service portals"},
+        {"nat", "PREROUTING", "KUBE-SERVICES", "", "kubernetes service portals"},
+        {"nat", "POSTROUTING", "KUBE-POSTROUTING", "", "kubernetes postrouting rules"},
+        {"filter", "INPUT", "KUBE-FIREWALL", "", ""},
+        {"filter", "OUTPUT", "KUBE-FIREWALL", "", ""},
+    };
+
     private final String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     private final String nodeNs = "sldp-node-" + suffix;
     private final String podNs = "sldp-pod-" + suffix;
@@ -106,7 +124,7 @@ class SwitchOverIT {
     }
 
     @Test
-    void kube_proxy_rules_are_adopted_without_a_failed_connection() throws Exception {
+    void kube_proxy_rules_are_adopted_and_handed_back_without_a_failed_connection() throws Exception {
         buildTopology();
         loadKubeProxyState();
         Path listening = work.resolve("listening");
@@ -125,15 +143,20 @@ class SwitchOverIT {
         assertThat(sluice.exitCode()).as("sluice run --once\n%s", sluice).isZero();
         long okAtSwitch = counts(progress)[0];
         awaitSuccesses(progress, okAtSwitch + 30);
+        String natAfterSluice = iptablesSave("nat");
+        String filterAfterSluice = iptablesSave("filter");
+
+        // Rollback (docs/migration.md §3): kube-proxy's next full sync rewrites the same chains, again in place.
+        restoreKubeProxyPayload();
+        long okAtRollback = counts(progress)[0];
+        awaitSuccesses(progress, okAtRollback + 30);
         Files.writeString(stop, "");
 
         long[] counts = counts(progress);
         assertThat(counts[1]).as("failed connections during the switch-over (ok=%d)", counts[0]).isZero();
 
-        String nat = ProcessResult.run(null, 30, "ip", "netns", "exec", nodeNs, "iptables-save", "-t", "nat")
-                .assertSuccess().stdout();
-        String filter = ProcessResult.run(null, 30, "ip", "netns", "exec", nodeNs, "iptables-save", "-t", "filter")
-                .assertSuccess().stdout();
+        String nat = natAfterSluice;
+        String filter = filterAfterSluice;
         // Same hashed chain for ns1/svc1 as kube-proxy's: adopted, not duplicated.
         assertThat(nat).contains(":KUBE-SVC-XPGD46QRK7WJZT7O", ":KUBE-SEP-SXIVWICOYRO3J4NJ");
         // Sluice's own view of the cluster is in place: a Service only Sluice knows about, and the rule for a
@@ -167,33 +190,8 @@ class SwitchOverIT {
      * kube-proxy itself does) and its jump rules from the built-in chains (reference §2.1).
      */
     private void loadKubeProxyState() throws IOException {
-        String payload = resource("kube-proxy-overall-iptables-rules.txt");
-        Path file = work.resolve("kube-proxy.rules");
-        Files.writeString(file, payload);
-        ProcessResult restore = ProcessResult.run(null, 30, "ip", "netns", "exec", nodeNs,
-                "iptables-restore", "--noflush", "--counters", file.toString());
-        if (restore.exitCode() != 0) {
-            // Without xt_nfacct (or the nfacct objects) kube-proxy writes the same rules minus the nfacct matches.
-            Files.writeString(file, payload.replaceAll(" -m nfacct --nfacct-name \\S+", ""));
-            run("ip", "netns", "exec", nodeNs, "iptables-restore", "--noflush", "--counters", file.toString());
-        }
-        String[][] jumps = {
-            {"filter", "INPUT", "KUBE-EXTERNAL-SERVICES", "new", "kubernetes externally-visible service portals"},
-            {"filter", "FORWARD", "KUBE-EXTERNAL-SERVICES", "new", "kubernetes externally-visible service portals"},
-            {"filter", "INPUT", "KUBE-NODEPORTS", "", "kubernetes health check service ports"},
-            {"filter", "FORWARD", "KUBE-SERVICES", "new", "kubernetes service portals"},
-            {"filter", "OUTPUT", "KUBE-SERVICES", "new", "kubernetes service portals"},
-            {"filter", "FORWARD", "KUBE-FORWARD", "", "kubernetes forwarding rules"},
-            {"filter", "INPUT", "KUBE-PROXY-FIREWALL", "new", "kubernetes load balancer firewall"},
-            {"filter", "OUTPUT", "KUBE-PROXY-FIREWALL", "new", "kubernetes load balancer firewall"},
-            {"filter", "FORWARD", "KUBE-PROXY-FIREWALL", "new", "kubernetes load balancer firewall"},
-            {"nat", "OUTPUT", "KUBE-SERVICES", "", "kubernetes service portals"},
-            {"nat", "PREROUTING", "KUBE-SERVICES", "", "kubernetes service portals"},
-            {"nat", "POSTROUTING", "KUBE-POSTROUTING", "", "kubernetes postrouting rules"},
-            {"filter", "INPUT", "KUBE-FIREWALL", "", ""},
-            {"filter", "OUTPUT", "KUBE-FIREWALL", "", ""},
-        };
-        for (String[] j : jumps) {
+        restoreKubeProxyPayload();
+        for (String[] j : JUMPS) {
             List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", nodeNs, "iptables", "-w",
                     "-t", j[0], "-I", j[1]));
             if (j[3].equals("new")) {
@@ -205,6 +203,25 @@ class SwitchOverIT {
             argv.addAll(List.of("-j", j[2]));
             ProcessResult.run(null, 30, argv).assertSuccess();
         }
+    }
+
+    /** kube-proxy's restore payload, as kube-proxy applies it on a full sync. */
+    private void restoreKubeProxyPayload() throws IOException {
+        String payload = resource("kube-proxy-overall-iptables-rules.txt");
+        Path file = work.resolve("kube-proxy.rules");
+        Files.writeString(file, payload);
+        ProcessResult restore = ProcessResult.run(null, 30, "ip", "netns", "exec", nodeNs,
+                "iptables-restore", "--noflush", "--counters", file.toString());
+        if (restore.exitCode() != 0) {
+            // Without xt_nfacct (or the nfacct objects) kube-proxy writes the same rules minus the nfacct matches.
+            Files.writeString(file, payload.replaceAll(" -m nfacct --nfacct-name \\S+", ""));
+            run("ip", "netns", "exec", nodeNs, "iptables-restore", "--noflush", "--counters", file.toString());
+        }
+    }
+
+    private String iptablesSave(String table) {
+        return ProcessResult.run(null, 30, "ip", "netns", "exec", nodeNs, "iptables-save", "-t", table)
+                .assertSuccess().stdout();
     }
 
     /** The upstream objects, minus ns6/svc6, plus ns7/svc7: Sluice's state differs visibly from kube-proxy's. */
