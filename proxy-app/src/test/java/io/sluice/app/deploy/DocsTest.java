@@ -2,6 +2,9 @@ package io.sluice.app.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the operator documentation honest about the CLI: every flag the docs show is a real flag, every sluice
@@ -111,6 +115,52 @@ class DocsTest {
         }
 
         assertThat(documented).containsExactlyInAnyOrderElementsOf(CliContract.CONFIG_FIELDS);
+    }
+
+    @Test
+    void configuration_reference_defaults_are_the_defaults_sluice_applies(@TempDir Path dir) throws IOException {
+        // What Sluice makes of a file that sets nothing: every default, written by --write-config-to.
+        Path minimal = dir.resolve("minimal.conf");
+        Files.writeString(minimal, "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n");
+        Path effective = dir.resolve("effective.yaml");
+        int exit = io.sluice.app.SluiceMain.commandLine().execute("run", "--config", minimal.toString(),
+                "--write-config-to", effective.toString());
+        assertThat(exit).isZero();
+        JsonNode defaults = new ObjectMapper(new YAMLFactory()).readTree(effective.toFile());
+
+        String doc = read("configuration.md");
+        String fieldsSection = doc.substring(doc.indexOf("\n## Fields"), doc.indexOf("\n## Flags"));
+        int checked = 0;
+        for (String line : fieldsSection.split("\n")) {
+            Matcher row = FIELD_ROW.matcher(line);
+            if (!row.find() || Set.of("apiVersion", "kind").contains(row.group(1))) {
+                continue;
+            }
+            String[] cells = line.split("(?<!\\\\)\\|");
+            String defaultCell = cells[2].trim();
+            JsonNode value = defaults.at("/" + row.group(1).replace('.', '/'));
+            if (value.isMissingNode() || value.isObject()) {
+                continue;
+            }
+            String actual = value.isArray() ? (value.isEmpty() ? "[]" : value.toString())
+                    : value.asText().isEmpty() ? "\"\"" : value.asText();
+            Set<String> documented = new TreeSet<>();
+            Matcher m = CODE_SPAN.matcher(defaultCell);
+            while (m.find()) {
+                documented.add(m.group(1));
+            }
+            if (documented.isEmpty()) {
+                if (defaultCell.startsWith("empty")) {
+                    assertThat(actual).as("default of %s (documented: %s)", row.group(1), defaultCell)
+                            .isIn("[]", "\"\"");
+                    checked++;
+                }
+                continue;
+            }
+            assertThat(documented).as("default of %s is %s", row.group(1), actual).contains(actual);
+            checked++;
+        }
+        assertThat(checked).as("fields whose default was checked").isGreaterThanOrEqualTo(20);
     }
 
     @Test
