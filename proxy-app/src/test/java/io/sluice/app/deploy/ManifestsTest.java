@@ -254,6 +254,26 @@ class ManifestsTest {
                 .isEqualTo("/var/lib/sluice/kubeconfig.conf");
     }
 
+    @Test
+    void sluice_reads_the_kubeconfig_with_the_rotating_projected_token(@TempDir Path dir) throws Exception {
+        String kubeconfig = only(render("manifests/overlays/iptables"), ConfigMap.class).getData().get("kubeconfig.conf");
+        Path secrets = Files.createDirectories(dir.resolve("serviceaccount"));
+        Files.writeString(secrets.resolve("ca.crt"), "");
+        Files.writeString(secrets.resolve("token"), "token-1\n");
+        // What an operator's overlay and the pod's service-account mount turn the ConfigMap into.
+        Path file = dir.resolve("kubeconfig.conf");
+        Files.writeString(file, kubeconfig.replace("CONTROL_PLANE_ENDPOINT", "192.0.2.10")
+                .replace("/var/run/secrets/kubernetes.io/serviceaccount", secrets.toString()));
+
+        io.fabric8.kubernetes.client.Config config = io.sluice.core.source.KubernetesClients.config(file.toString());
+
+        assertThat(config.getMasterUrl()).startsWith("https://192.0.2.10:6443");
+        assertThat(config.getOauthTokenProvider()).as("tokenFile honoured").isNotNull();
+        assertThat(config.getOauthTokenProvider().getToken()).isEqualTo("token-1");
+        Files.writeString(secrets.resolve("token"), "token-2\n"); // kubelet rotates the projected token
+        assertThat(config.getOauthTokenProvider().getToken()).isEqualTo("token-2");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"iptables", "ipvs"})
     void config_is_a_kube_proxy_configuration_in_the_overlay_mode(String overlay) throws Exception {
