@@ -1,0 +1,229 @@
+package io.sluice.app.netlab;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import static io.sluice.app.netlab.ClusterObjects.ep;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Real IPv6 packets through the iptables backend of a dual-stack node: {@code sluice run --once} programs IPv4 with
+ * iptables-restore and IPv6 with ip6tables-restore (kube-proxy runs one proxier per family). Services carry
+ * {@code ipFamilies}/{@code clusterIPs} of both families and one EndpointSlice per family; the Node has an InternalIP
+ * of each family. Failure messages carry {@code ip6tables-save}, so they explain themselves.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DualStackPacketFlowIT {
+    private static final String DUAL = "\"ipFamilyPolicy\":\"RequireDualStack\",\"ipFamilies\":[\"IPv4\",\"IPv6\"],"
+            + "\"clusterIPs\":[\"%s\",\"%s\"]";
+    private static final String TCP80 = "[{\"name\":\"p\",\"port\":80,\"protocol\":\"TCP\"%s}]";
+    private static final String WEB4 = "10.96.6.10";
+    private static final String WEB6 = "fd00:96::10";
+    private static final String EMPTY6 = "fd00:96::11";
+    private static final String V6ONLY = "fd00:96::20";
+    private static final String DNS6 = "fd00:96::53";
+    private static final String NODEPORT6 = "fd00:96::30";
+    private static final String LOCAL6 = "fd00:96::31";
+    private NetLab lab;
+    private String a6;
+    private String b6;
+    private String c6;
+
+    @BeforeAll
+    void buildDualStackNodeAndSync(@TempDir Path dir) throws Exception {
+        Privileged.require("ip", "iptables", "iptables-restore", "iptables-save", "ip6tables", "ip6tables-restore",
+                "ip6tables-save");
+        lab = NetLab.createDualStack("sl6");
+        String a = lab.addPod("pod-a", 31, 8080);
+        String b = lab.addPod("pod-b", 32, 8080);
+        String c = lab.addPod("pod-c", 33, 8080);
+        a6 = lab.podIp6("pod-a");
+        b6 = lab.podIp6("pod-b");
+        c6 = lab.podIp6("pod-c");
+        Path objects = ClusterObjects.withNodeIps(NetLab.NODE_IP, NetLab.NODE_IP6)
+                .service("t", "web", WEB4, TCP80.formatted(""), DUAL.formatted(WEB4, WEB6), "")
+                .slice("t", "web", "TCP", 8080, ep(a, "node-a"), ep(b, "node-b"), ep(c, "node-c"))
+                .slice6("t", "web", "TCP", 8080, ep(a6, "node-a"), ep(b6, "node-b"), ep(c6, "node-c"))
+                .service("t", "dns", "10.96.6.53", "[{\"name\":\"p\",\"port\":53,\"protocol\":\"UDP\"}]",
+                        DUAL.formatted("10.96.6.53", DNS6), "")
+                .slice("t", "dns", "UDP", 8080, ep(a, "node-a"))
+                .slice6("t", "dns", "UDP", 8080, ep(a6, "node-a"), ep(b6, "node-b"))
+                .service("t", "v6only", V6ONLY, TCP80.formatted(""),
+                        "\"ipFamilyPolicy\":\"SingleStack\",\"ipFamilies\":[\"IPv6\"],\"clusterIPs\":[\"" + V6ONLY + "\"]", "")
+                .slice6("t", "v6only", "TCP", 8080, ep(b6, "node-b"))
+                .service("t", "nodeport", NODEPORT6, TCP80.formatted(",\"nodePort\":30080"), "\"type\":\"NodePort\","
+                        + "\"ipFamilyPolicy\":\"RequireDualStack\",\"ipFamilies\":[\"IPv6\",\"IPv4\"],"
+                        + "\"clusterIPs\":[\"" + NODEPORT6 + "\",\"10.96.6.30\"]", "")
+                .slice("t", "nodeport", "TCP", 8080, ep(b, "node-b"), ep(c, "node-c"))
+                .slice6("t", "nodeport", "TCP", 8080, ep(b6, "node-b"), ep(c6, "node-c"))
+                .service("t", "local", LOCAL6, TCP80.formatted(",\"nodePort\":30082"), "\"type\":\"NodePort\","
+                        + "\"externalTrafficPolicy\":\"Local\",\"ipFamilyPolicy\":\"SingleStack\","
+                        + "\"ipFamilies\":[\"IPv6\"],\"clusterIPs\":[\"" + LOCAL6 + "\"]", "")
+                .slice6("t", "local", "TCP", 8080, ep(a6, "node-a"), ep(b6, "node-b"))
+                .service("t", "empty", "10.96.6.11", TCP80.formatted(""), DUAL.formatted("10.96.6.11", EMPTY6), "")
+                .write(dir.resolve("objects.json"));
+
+        NetLab.Result run = SluiceCli.run(lab, lab.node(), "run", "--once", "--objects", objects.toString(),
+                "--config", SluiceCli.config(dir, "10.244.0.0/16,fd00:10:244::/48", "").toString());
+
+        assertThat(run.exitCode()).as("sluice run --once output:%n%s", run.output()).isZero();
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    /** For failure messages: the node's IPv6 rules, as ip6tables-restore received them. */
+    private Supplier<String> ip6Rules() {
+        return () -> "ip6tables-save in the node:\n" + lab.tryIn(lab.node(), java.time.Duration.ofSeconds(20),
+                "ip6tables-save").output();
+    }
+
+    private static Set<String> backends(List<String> replies) {
+        return replies.stream().map(r -> r.split(" ")[1]).collect(Collectors.toSet());
+    }
+
+    private static Set<String> sources(List<String> replies) {
+        return replies.stream().map(r -> r.split(" ")[2]).collect(Collectors.toSet());
+    }
+
+    @Test
+    @Order(1)
+    void anIpv6ClusterIpBalancesOverAllIpv6Endpoints() {
+        List<String> replies = lab.connect("client", WEB6, 80, 60, false, 2.0);
+
+        assertThat(replies).as(ip6Rules()).allMatch(r -> r.startsWith("OK "));
+        assertThat(backends(replies)).as(ip6Rules()).containsExactlyInAnyOrder("pod-a", "pod-b", "pod-c");
+    }
+
+    @Test
+    @Order(1)
+    void theIpv4ClusterIpOfTheSameServiceStillWorks() {
+        List<String> replies = lab.connect("client", WEB4, 80, 60, false, 2.0);
+
+        assertThat(replies).allMatch(r -> r.startsWith("OK "));
+        assertThat(backends(replies)).containsExactlyInAnyOrder("pod-a", "pod-b", "pod-c");
+        assertThat(sources(replies)).as("IPv4 masquerade: the client is hidden behind the node's pod-side address")
+                .containsExactly(NetLab.POD_GATEWAY);
+    }
+
+    @Test
+    @Order(1)
+    void eachFamilyUsesItsOwnEndpointSlice() {
+        // dns has one IPv4 endpoint (pod-a) but two IPv6 ones: the families must not share endpoints.
+        assertThat(backends(lab.connect("client", "10.96.6.53", 53, 20, true, 2.0))).containsExactly("pod-a");
+        List<String> v6 = lab.connect("client", DNS6, 53, 30, true, 2.0);
+        assertThat(v6).as(ip6Rules()).allMatch(r -> r.startsWith("OK "));
+        assertThat(backends(v6)).as(ip6Rules()).containsExactlyInAnyOrder("pod-a", "pod-b");
+    }
+
+    @Test
+    @Order(1)
+    void anIpv6OnlyServiceWorksAndHasNoIpv4Rules() {
+        assertThat(lab.connect("client", V6ONLY, 80, 5, false, 2.0)).as(ip6Rules()).allMatch(r -> r.startsWith("OK pod-b "));
+        assertThat(lab.connect("pod-a", V6ONLY, 80, 5, false, 2.0)).as(ip6Rules()).containsOnly("OK pod-b " + a6);
+        assertThat(lab.inNode("iptables-save", "-t", "nat")).as("IPv4 nat table").doesNotContain("t/v6only");
+    }
+
+    @Test
+    @Order(1)
+    void nodePortAnswersOnTheNodesIpv6Address() {
+        List<String> replies = lab.connect("client", NetLab.NODE_IP6, 30080, 20, false, 2.0);
+
+        assertThat(replies).as(ip6Rules()).allMatch(r -> r.startsWith("OK "));
+        assertThat(backends(replies)).as(ip6Rules()).containsExactlyInAnyOrder("pod-b", "pod-c");
+        assertThat(backends(lab.connect("client", NetLab.NODE_IP, 30080, 20, false, 2.0)))
+                .as("the same NodePort over IPv4").containsExactlyInAnyOrder("pod-b", "pod-c");
+    }
+
+    @Test
+    @Order(1)
+    void externalTrafficPolicyLocalOverIpv6KeepsTheClientAddressAndUsesTheLocalEndpoint() {
+        assertThat(lab.connect("client", NetLab.NODE_IP6, 30082, 10, false, 2.0)).as(ip6Rules())
+                .containsOnly("OK pod-a " + NetLab.CLIENT_IP6);
+    }
+
+    @Test
+    @Order(1)
+    void aServiceWithoutEndpointsIsRefusedAtOnceOverIpv6() {
+        long start = System.nanoTime();
+        List<String> fromClient = lab.connect("client", EMPTY6, 80, 1, false, 5.0);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(fromClient).as(ip6Rules()).containsExactly("ERR ECONNREFUSED");
+        // Not a performance assertion: a refusal is an ICMPv6 answer, a drop would wait out the 5 s timeout.
+        assertThat(millis).isLessThan(4_000);
+        assertThat(lab.connect("pod-b", EMPTY6, 80, 1, false, 5.0)).as(ip6Rules()).containsExactly("ERR ECONNREFUSED");
+        assertThat(lab.connect("client", "10.96.6.11", 80, 1, false, 5.0)).containsExactly("ERR ECONNREFUSED");
+    }
+
+    @Test
+    @Order(1)
+    void offClusterIpv6TrafficToAClusterIpIsMasqueradedButPodTrafficIsNot() {
+        // The client address is hidden behind the node's pod-side IPv6 address.
+        assertThat(sources(lab.connect("client", WEB6, 80, 10, false, 2.0))).as(ip6Rules())
+                .containsExactly(NetLab.POD_GATEWAY6);
+        // pod-b reaching itself through the service is hairpin traffic, which kube-proxy does masquerade.
+        List<String> fromPod = lab.connect("pod-b", WEB6, 80, 30, false, 2.0).stream()
+                .filter(r -> !r.startsWith("OK pod-b ")).toList();
+        assertThat(fromPod).as(ip6Rules()).isNotEmpty().allMatch(r -> r.startsWith("OK "));
+        assertThat(sources(fromPod)).as("pod-to-other-pod through the service keeps the pod's IPv6 address")
+                .containsExactly(b6);
+    }
+
+    @Test
+    @Order(1)
+    void hairpinTrafficOverIpv6IsMasqueraded() {
+        assertThat(lab.connect("pod-b", V6ONLY, 80, 3, false, 2.0)).as(ip6Rules())
+                .containsOnly("OK pod-b " + NetLab.POD_GATEWAY6);
+    }
+
+    /**
+     * kube-proxy's CleanupLeftovers deletes its jump rules and chains but not the KUBE-FIREWALL chain and its
+     * INPUT/OUTPUT jumps: those are {@code iptablesKubeletJumpChains}, "duplicates of chains created in
+     * pkg/kubelet/kubelet_network_linux.go; we create these on startup but do not delete them in CleanupLeftovers".
+     */
+    @Test
+    @Order(2)
+    void cleanupRemovesEveryKubeChainFromIp6tablesToo() {
+        lab.inNode("ip6tables", "-t", "nat", "-N", "FOREIGN6");
+        lab.inNode("ip6tables", "-t", "nat", "-A", "FOREIGN6", "-d", "2001:db8::9", "-j", "RETURN");
+        lab.inNode("ip6tables", "-A", "INPUT", "-s", "2001:db8::7", "-j", "ACCEPT");
+
+        NetLab.Result cleanup = SluiceCli.run(lab, lab.node(), "cleanup", "--backend", "iptables");
+        assertThat(cleanup.exitCode()).as(cleanup.output()).isZero();
+
+        String v6 = lab.inNode("ip6tables-save");
+        assertThat(kubeProxyLeftovers(v6)).as("KUBE- chains or jumps left in ip6tables:%n%s", v6).isEmpty();
+        assertThat(v6).contains(":FOREIGN6").contains("-A FOREIGN6 -d 2001:db8::9/128 -j RETURN")
+                .contains("-A INPUT -s 2001:db8::7/128 -j ACCEPT");
+        String v4 = lab.inNode("iptables-save");
+        assertThat(kubeProxyLeftovers(v4)).as("KUBE- chains or jumps left in iptables:%n%s", v4).isEmpty();
+        assertThat(lab.connect("client", WEB6, 80, 1, false, 1.0)).noneMatch(r -> r.startsWith("OK "));
+    }
+
+    /** KUBE- chain declarations and jumps in a save text, except kubelet's KUBE-FIREWALL ones. */
+    private static List<String> kubeProxyLeftovers(String save) {
+        return save.lines()
+                .filter(l -> l.startsWith(":KUBE-") || l.contains("-j KUBE-"))
+                .filter(l -> !l.startsWith(":KUBE-FIREWALL ") && !l.endsWith("-j KUBE-FIREWALL")
+                        && !l.startsWith("-A KUBE-FIREWALL "))
+                .toList();
+    }
+}
