@@ -8,6 +8,9 @@ inside a network namespace.
   probe.py connect HOST PORT COUNT [udp] [TIMEOUT]
                                               COUNT sequential attempts (IPv4 or IPv6, as HOST is); one line each:
                                               "OK NAME CLIENTIP" | "ERR ECONNREFUSED" | "ERR TIMEOUT" | "ERR <errno>"
+  probe.py udp-from SRCPORT HOST PORT COUNT [TIMEOUT]
+                                              like "connect ... udp", but every datagram leaves from the same source
+                                              port, so all attempts share one conntrack entry (a UDP "connection").
   probe.py hold HOST PORT SECONDS             one TCP connection kept open, a request every 0.1 s; prints
                                               "HOLD OK NAME N" when it stayed up, or "HOLD BROKEN <why> after N".
                                               Prints "HOLD READY NAME" once connected (stdout is flushed).
@@ -76,12 +79,15 @@ def serve(name, ports):
         time.sleep(3600)
 
 
-def connect(host, port, count, udp, timeout):
+def connect(host, port, count, udp, timeout, src_port=0):
     for _ in range(count):
         try:
             if udp:
                 family = socket.AF_INET6 if ":" in host else socket.AF_INET
                 s = socket.socket(family, socket.SOCK_DGRAM)
+                if src_port:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    s.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", src_port))
                 s.settimeout(timeout)
                 s.sendto(b"ping\n", (host, port))
                 data, _ = s.recvfrom(2048)
@@ -134,6 +140,9 @@ def main(argv):
         udp = len(argv) > 5 and argv[5] == "udp"
         timeout = float(argv[6]) if len(argv) > 6 else 1.0
         connect(argv[2], int(argv[3]), int(argv[4]), udp, timeout)
+    elif cmd == "udp-from":
+        timeout = float(argv[6]) if len(argv) > 6 else 1.0
+        connect(argv[3], int(argv[4]), int(argv[5]), True, timeout, int(argv[2]))
     elif cmd == "hold":
         hold(argv[2], int(argv[3]), float(argv[4]))
     else:

@@ -37,23 +37,44 @@ class DualStackPacketFlowIT {
     private static final String DNS6 = "fd00:96::53";
     private static final String NODEPORT6 = "fd00:96::30";
     private static final String LOCAL6 = "fd00:96::31";
+    private static final String EXTERNAL6 = "fd00:60::100";
+    private static final String LB6 = "2001:db8:100::10";
+    private static final String STICKY6 = "fd00:96::42";
+    private static final String UDPSWAP6 = "fd00:96::35";
     private NetLab lab;
+    private Path dir;
+    private Path config;
+    private String a;
+    private String b;
+    private String c;
     private String a6;
     private String b6;
     private String c6;
 
     @BeforeAll
-    void buildDualStackNodeAndSync(@TempDir Path dir) throws Exception {
+    void buildDualStackNodeAndSync(@TempDir Path tmp) throws Exception {
         Privileged.require("ip", "iptables", "iptables-restore", "iptables-save", "ip6tables", "ip6tables-restore",
-                "ip6tables-save");
+                "ip6tables-save", "conntrack");
+        dir = tmp;
         lab = NetLab.createDualStack("sl6");
-        String a = lab.addPod("pod-a", 31, 8080);
-        String b = lab.addPod("pod-b", 32, 8080);
-        String c = lab.addPod("pod-c", 33, 8080);
+        a = lab.addPod("pod-a", 31, 8080);
+        b = lab.addPod("pod-b", 32, 8080);
+        c = lab.addPod("pod-c", 33, 8080);
         a6 = lab.podIp6("pod-a");
         b6 = lab.podIp6("pod-b");
         c6 = lab.podIp6("pod-c");
-        Path objects = ClusterObjects.withNodeIps(NetLab.NODE_IP, NetLab.NODE_IP6)
+        config = SluiceCli.config(dir, "10.244.0.0/16,fd00:10:244::/48", "");
+        Path objects = cluster(a6).write(dir.resolve("objects.json"));
+
+        NetLab.Result run = SluiceCli.run(lab, lab.node(), "run", "--once", "--objects", objects.toString(),
+                "--config", config.toString());
+
+        assertThat(run.exitCode()).as("sluice run --once output:%n%s", run.output()).isZero();
+    }
+
+    /** Every service of the suite; {@code udpSwap6} is the one IPv6 endpoint of t/udpswap. */
+    private ClusterObjects cluster(String udpSwap6) {
+        return ClusterObjects.withNodeIps(NetLab.NODE_IP, NetLab.NODE_IP6)
                 .service("t", "web", WEB4, TCP80.formatted(""), DUAL.formatted(WEB4, WEB6), "")
                 .slice("t", "web", "TCP", 8080, ep(a, "node-a"), ep(b, "node-b"), ep(c, "node-c"))
                 .slice6("t", "web", "TCP", 8080, ep(a6, "node-a"), ep(b6, "node-b"), ep(c6, "node-c"))
@@ -73,13 +94,23 @@ class DualStackPacketFlowIT {
                         + "\"externalTrafficPolicy\":\"Local\",\"ipFamilyPolicy\":\"SingleStack\","
                         + "\"ipFamilies\":[\"IPv6\"],\"clusterIPs\":[\"" + LOCAL6 + "\"]", "")
                 .slice6("t", "local", "TCP", 8080, ep(a6, "node-a"), ep(b6, "node-b"))
-                .service("t", "empty", "10.96.6.11", TCP80.formatted(""), DUAL.formatted("10.96.6.11", EMPTY6), "")
-                .write(dir.resolve("objects.json"));
-
-        NetLab.Result run = SluiceCli.run(lab, lab.node(), "run", "--once", "--objects", objects.toString(),
-                "--config", SluiceCli.config(dir, "10.244.0.0/16,fd00:10:244::/48", "").toString());
-
-        assertThat(run.exitCode()).as("sluice run --once output:%n%s", run.output()).isZero();
+                .service("t", "extip", "10.96.6.40", TCP80.formatted(""), DUAL.formatted("10.96.6.40", "fd00:96::40")
+                        + ",\"externalIPs\":[\"192.168.60.100\",\"" + EXTERNAL6 + "\"]", "")
+                .slice("t", "extip", "TCP", 8080, ep(c, "node-c"))
+                .slice6("t", "extip", "TCP", 8080, ep(b6, "node-b"))
+                .service("t", "lb", "10.96.6.41", TCP80.formatted(",\"nodePort\":30081"), "\"type\":\"LoadBalancer\","
+                        + DUAL.formatted("10.96.6.41", "fd00:96::41") + ",\"loadBalancerSourceRanges\":"
+                        + "[\"192.168.50.0/24\",\"fd00:192:168:50::/64\"]",
+                        "{\"loadBalancer\":{\"ingress\":[{\"ip\":\"198.51.100.10\"},{\"ip\":\"" + LB6 + "\"}]}}")
+                .slice("t", "lb", "TCP", 8080, ep(b, "node-b"))
+                .slice6("t", "lb", "TCP", 8080, ep(b6, "node-b"))
+                .service("t", "sticky", "10.96.6.42", TCP80.formatted(""), DUAL.formatted("10.96.6.42", STICKY6)
+                        + ",\"sessionAffinity\":\"ClientIP\",\"sessionAffinityConfig\":{\"clientIP\":{\"timeoutSeconds\":300}}", "")
+                .slice6("t", "sticky", "TCP", 8080, ep(a6, "node-a"), ep(b6, "node-b"), ep(c6, "node-c"))
+                .service("t", "udpswap", UDPSWAP6, "[{\"name\":\"p\",\"port\":5353,\"protocol\":\"UDP\"}]",
+                        "\"ipFamilyPolicy\":\"SingleStack\",\"ipFamilies\":[\"IPv6\"],\"clusterIPs\":[\"" + UDPSWAP6 + "\"]", "")
+                .slice6("t", "udpswap", "UDP", 8080, ep(udpSwap6, "node-a"))
+                .service("t", "empty", "10.96.6.11", TCP80.formatted(""), DUAL.formatted("10.96.6.11", EMPTY6), "");
     }
 
     @AfterAll
@@ -194,13 +225,128 @@ class DualStackPacketFlowIT {
                 .containsOnly("OK pod-b " + NetLab.POD_GATEWAY6);
     }
 
+    @Test
+    @Order(1)
+    void anIpv6ExternalIpReachesTheServiceAndEachFamilyKeepsItsOwnExternalIps() {
+        assertThat(lab.connect("client", EXTERNAL6, 80, 5, false, 2.0)).as(ip6Rules())
+                .containsOnly("OK pod-b " + NetLab.POD_GATEWAY6);
+        assertThat(lab.connect("client", "192.168.60.100", 80, 5, false, 2.0)).containsOnly("OK pod-c " + NetLab.POD_GATEWAY);
+    }
+
+    @Test
+    @Order(1)
+    void ipv6LoadBalancerSourceRangesAdmitTheAllowedClientAndDropOthers() {
+        assertThat(lab.connect("client", LB6, 80, 3, false, 2.0)).as(ip6Rules()).allMatch(r -> r.startsWith("OK pod-b "));
+        assertThat(lab.connect("client2", LB6, 80, 2, false, 1.0)).as(ip6Rules()).containsOnly("ERR TIMEOUT");
+        assertThat(lab.connect("client", "198.51.100.10", 80, 3, false, 2.0)).allMatch(r -> r.startsWith("OK pod-b "));
+    }
+
+    @Test
+    @Order(1)
+    void sessionAffinityOverIpv6KeepsAClientOnOneEndpoint() {
+        List<String> replies = lab.connect("client", STICKY6, 80, 20, false, 2.0);
+
+        assertThat(replies).as(ip6Rules()).allMatch(r -> r.startsWith("OK "));
+        assertThat(backends(replies)).as(ip6Rules()).hasSize(1);
+    }
+
+    /**
+     * kube-proxy's conntrack.CleanStaleEntries for IPv6: UDP has no teardown, so a client that keeps its source port
+     * would stick to a removed endpoint through its conntrack entry. After an endpoint change, the sync deletes the
+     * entries DNATed to the removed endpoint ({@code conntrack -D -f ipv6 ... --dst-nat EP}). Needs a long-running
+     * sluice: only a process that applied the previous state knows which entries went stale.
+     */
+    @Test
+    @Order(2)
+    void anIpv6UdpEndpointChangeClearsTheStaleConntrackEntry() throws Exception {
+        Path file = marker(cluster(a6), "marker1").write(dir.resolve("live.json"));
+        Process sluice = new ProcessBuilder(concat(List.of("ip", "netns", "exec", lab.node()),
+                SluiceCli.argv("run", "--objects", file.toString(), "--config", config.toString(),
+                        "--metrics-bind-address", "127.0.0.1:0", "--healthz-bind-address", "127.0.0.1:0")))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("sluice.log").toFile()).start();
+        try {
+            awaitNat6(s -> s.contains("t/marker1"), "first sync of the long-running process");
+            assertThat(lab.udpFrom("client", 40053, UDPSWAP6, 5353, 3, 2.0)).as(ip6Rules()).containsOnly(
+                    "OK pod-a " + NetLab.POD_GATEWAY6);
+            // The precondition that makes this test mean something: the client's flow is pinned to pod-a.
+            assertThat(udpSwapConntrack()).as("conntrack entries of the client's UDP flow")
+                    .singleElement().asString().contains("src=" + a6 + " ");
+
+            replace(file, marker(cluster(b6), "marker1"));
+            awaitNat6(s -> udpSwapDnat(s).equals(List.of("[" + b6 + "]:8080")), "sync moving t/udpswap to pod-b");
+            // Syncs run one after another: once the next marker is in, the previous sync's conntrack cleanup is done.
+            replace(file, marker(marker(cluster(b6), "marker1"), "marker2"));
+            awaitNat6(s -> s.contains("t/marker2"), "the sync after the endpoint change");
+
+            assertThat(lab.udpFrom("client", 40053, UDPSWAP6, 5353, 3, 2.0))
+                    .as(() -> "same source port after the change (sluice.log:%n%s)".formatted(log()) + "\n" + ip6Rules().get())
+                    .containsOnly("OK pod-b " + NetLab.POD_GATEWAY6);
+            assertThat(udpSwapConntrack()).singleElement().asString().contains("src=" + b6 + " ");
+        } finally {
+            sluice.destroy();
+            sluice.waitFor();
+        }
+    }
+
+    /** An IPv6-only service with one endpoint: it shows in the IPv6 nat table once a sync has written it. */
+    private ClusterObjects marker(ClusterObjects objects, String name) {
+        String ip = name.equals("marker1") ? "fd00:96::91" : "fd00:96::92";
+        return objects.service("t", name, ip, TCP80.formatted(""), "\"ipFamilyPolicy\":\"SingleStack\","
+                + "\"ipFamilies\":[\"IPv6\"],\"clusterIPs\":[\"" + ip + "\"]", "")
+                .slice6("t", name, "TCP", 8080, ep(a6, "node-a"));
+    }
+
+    /** The DNAT targets of t/udpswap's endpoint chains in an ip6tables-save text. */
+    private static List<String> udpSwapDnat(String save) {
+        return save.lines().filter(l -> l.contains("t/udpswap:p") && l.contains("--to-destination "))
+                .map(l -> l.substring(l.indexOf("--to-destination ") + "--to-destination ".length()).split(" ")[0])
+                .toList();
+    }
+
+    /** The node's conntrack entries of the client's fixed-port UDP flow to t/udpswap. */
+    private List<String> udpSwapConntrack() {
+        NetLab.Result r = lab.tryIn(lab.node(), java.time.Duration.ofSeconds(20), "conntrack", "-L", "-f", "ipv6",
+                "-p", "udp", "--orig-port-src", "40053", "--orig-dst", UDPSWAP6);
+        return r.output().lines().filter(l -> l.contains("sport=40053 ")).toList();
+    }
+
+    private static void replace(Path file, ClusterObjects objects) throws java.io.IOException {
+        Path tmp = objects.write(file.resolveSibling(file.getFileName() + ".tmp"));
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private String log() {
+        try {
+            return java.nio.file.Files.readString(dir.resolve("sluice.log"));
+        } catch (java.io.IOException e) {
+            return "(no sluice.log: " + e + ")";
+        }
+    }
+
+    private void awaitNat6(java.util.function.Predicate<String> ready, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ready.test(lab.inNode("ip6tables-save", "-t", "nat"))) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("timed out waiting for " + what + "; sluice.log:\n" + log() + "\n"
+                + ip6Rules().get());
+    }
+
+    private static List<String> concat(List<String> x, List<String> y) {
+        return java.util.stream.Stream.concat(x.stream(), y.stream()).toList();
+    }
+
     /**
      * kube-proxy's CleanupLeftovers deletes its jump rules and chains but not the KUBE-FIREWALL chain and its
      * INPUT/OUTPUT jumps: those are {@code iptablesKubeletJumpChains}, "duplicates of chains created in
      * pkg/kubelet/kubelet_network_linux.go; we create these on startup but do not delete them in CleanupLeftovers".
      */
     @Test
-    @Order(2)
+    @Order(3)
     void cleanupRemovesEveryKubeChainFromIp6tablesToo() {
         lab.inNode("ip6tables", "-t", "nat", "-N", "FOREIGN6");
         lab.inNode("ip6tables", "-t", "nat", "-A", "FOREIGN6", "-d", "2001:db8::9", "-j", "RETURN");

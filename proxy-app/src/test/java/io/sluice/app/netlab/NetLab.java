@@ -186,6 +186,16 @@ public final class NetLab implements AutoCloseable {
                 Double.toString(timeoutSeconds)).strip().split("\n"));
     }
 
+    /**
+     * {@code count} UDP datagrams from namespace {@code from}, all from source port {@code srcPort}: they share one
+     * conntrack entry, as a long-lived UDP client's do. One result line per attempt, as {@link #connect}.
+     */
+    public List<String> udpFrom(String from, int srcPort, String host, int port, int count, double timeoutSeconds) {
+        return Arrays.asList(in(ns(from), "/usr/bin/python3", probe.toString(), "udp-from", Integer.toString(srcPort),
+                host, Integer.toString(port), Integer.toString(count), Double.toString(timeoutSeconds))
+                .strip().split("\n"));
+    }
+
     /** Starts a long-lived connection from {@code from}; read its lines with {@link Held#awaitReady()}/{@link Held#result()}. */
     public Held hold(String from, String host, int port, double seconds) throws IOException {
         Process p = new ProcessBuilder("ip", "netns", "exec", ns(from), "/usr/bin/python3", probe.toString(), "hold",
