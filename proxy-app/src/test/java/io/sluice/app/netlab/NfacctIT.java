@@ -124,6 +124,56 @@ class NfacctIT {
                 .containsPattern("--ctstate INVALID " + MATCH + INVALID + " -j DROP");
     }
 
+    /**
+     * A node without nfacct (no tool here; no kernel module elsewhere): kube-proxy marks a counter it cannot create
+     * unavailable and leaves its {@code -m nfacct} match out, and the sync succeeds. The localhost node port still
+     * works through the plain {@code --dport} rule; only its counting twin is gone.
+     */
+    @Test
+    @Order(4)
+    void withoutNfacctTheMatchesAreLeftOutAndTheSyncStillSucceeds(@TempDir Path bin) throws Exception {
+        NetLab.Result cleanup = SluiceCli.run(lab, lab.node(), "cleanup", "--backend", "iptables");
+        assertThat(cleanup.exitCode()).as(cleanup.output()).isZero();
+        // Unreferenced now; a node without nfacct support has no counters either.
+        lab.inNode("nfacct", "del", INVALID);
+        lab.inNode("nfacct", "del", LOCALHOST);
+
+        List<String> argv = new java.util.ArrayList<>(List.of("env", "PATH=" + pathWithout("nfacct", bin)));
+        argv.addAll(SluiceCli.argv("run", "--once", "--objects", objects.toString(), "--config", config.toString()));
+        NetLab.Result run = lab.tryIn(lab.node(), java.time.Duration.ofMinutes(2), argv.toArray(String[]::new));
+        assertThat(run.exitCode()).as("sluice run --once without nfacct:%n%s", run.output()).isZero();
+
+        String v4 = lab.inNode("iptables-save");
+        assertThat(v4).as("iptables-save:%n%s", v4)
+                .contains("-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP")
+                .doesNotContain("nfacct").doesNotContainPattern("-d 127\\.0\\.0\\.0/8 .*--dport 30090");
+        String v6 = lab.inNode("ip6tables-save");
+        assertThat(v6).as("ip6tables-save:%n%s", v6)
+                .contains("-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP").doesNotContain("nfacct");
+        assertThat(lab.inNode("nfacct", "list")).isBlank();
+        assertThat(lab.connect("node", "127.0.0.1", 30090, 2, false, 2.0)).containsOnly("OK pod-a " + NetLab.POD_GATEWAY);
+    }
+
+    /** A directory of links to every program of the usual bin directories except {@code tool}; returns it. */
+    private static Path pathWithout(String tool, Path dir) throws java.io.IOException {
+        for (String d : List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")) {
+            Path src = Path.of(d);
+            if (!java.nio.file.Files.isDirectory(src)) {
+                continue;
+            }
+            try (var files = java.nio.file.Files.list(src)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Path link = dir.resolve(f.getFileName().toString());
+                    if (!f.getFileName().toString().equals(tool) && !java.nio.file.Files.exists(link,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        java.nio.file.Files.createSymbolicLink(link, f);
+                    }
+                }
+            }
+        }
+        return dir;
+    }
+
     /** The packet count of a counter, from {@code nfacct get NAME}: "{ pkts = 000…3, bytes = … } = NAME;". */
     private long packets(String counter) {
         String out = lab.inNode("nfacct", "get", counter);
