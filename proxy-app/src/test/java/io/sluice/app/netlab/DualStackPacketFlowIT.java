@@ -9,11 +9,17 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static io.sluice.app.netlab.ClusterObjects.ep;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,7 +128,7 @@ class DualStackPacketFlowIT {
 
     /** For failure messages: the node's IPv6 rules, as ip6tables-restore received them. */
     private Supplier<String> ip6Rules() {
-        return () -> "ip6tables-save in the node:\n" + lab.tryIn(lab.node(), java.time.Duration.ofSeconds(20),
+        return () -> "ip6tables-save in the node:\n" + lab.tryIn(lab.node(), Duration.ofSeconds(20),
                 "ip6tables-save").output();
     }
 
@@ -305,27 +311,27 @@ class DualStackPacketFlowIT {
 
     /** The node's conntrack entries of the client's fixed-port UDP flow to t/udpswap. */
     private List<String> udpSwapConntrack() {
-        NetLab.Result r = lab.tryIn(lab.node(), java.time.Duration.ofSeconds(20), "conntrack", "-L", "-f", "ipv6",
+        NetLab.Result r = lab.tryIn(lab.node(), Duration.ofSeconds(20), "conntrack", "-L", "-f", "ipv6",
                 "-p", "udp", "--orig-port-src", "40053", "--orig-dst", UDPSWAP6);
         return r.output().lines().filter(l -> l.contains("sport=40053 ")).toList();
     }
 
-    private static void replace(Path file, ClusterObjects objects) throws java.io.IOException {
+    private static void replace(Path file, ClusterObjects objects) throws IOException {
         Path tmp = objects.write(file.resolveSibling(file.getFileName() + ".tmp"));
-        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     private String log() {
         try {
-            return java.nio.file.Files.readString(dir.resolve("sluice.log"));
-        } catch (java.io.IOException e) {
+            return Files.readString(dir.resolve("sluice.log"));
+        } catch (IOException e) {
             return "(no sluice.log: " + e + ")";
         }
     }
 
-    private void awaitNat6(java.util.function.Predicate<String> ready, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    private void awaitNat6(Predicate<String> ready, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (ready.test(lab.inNode("ip6tables-save", "-t", "nat"))) {
                 return;
@@ -337,7 +343,7 @@ class DualStackPacketFlowIT {
     }
 
     private static List<String> concat(List<String> x, List<String> y) {
-        return java.util.stream.Stream.concat(x.stream(), y.stream()).toList();
+        return Stream.concat(x.stream(), y.stream()).toList();
     }
 
     /**

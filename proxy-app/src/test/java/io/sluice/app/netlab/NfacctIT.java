@@ -9,7 +9,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -138,9 +143,9 @@ class NfacctIT {
         lab.inNode("nfacct", "del", INVALID);
         lab.inNode("nfacct", "del", LOCALHOST);
 
-        List<String> argv = new java.util.ArrayList<>(List.of("env", "PATH=" + pathWithout("nfacct", bin)));
+        List<String> argv = new ArrayList<>(List.of("env", "PATH=" + pathWithout("nfacct", bin)));
         argv.addAll(SluiceCli.argv("run", "--once", "--objects", objects.toString(), "--config", config.toString()));
-        NetLab.Result run = lab.tryIn(lab.node(), java.time.Duration.ofMinutes(2), argv.toArray(String[]::new));
+        NetLab.Result run = lab.tryIn(lab.node(), Duration.ofMinutes(2), argv.toArray(String[]::new));
         assertThat(run.exitCode()).as("sluice run --once without nfacct:%n%s", run.output()).isZero();
 
         String v4 = lab.inNode("iptables-save");
@@ -155,18 +160,18 @@ class NfacctIT {
     }
 
     /** A directory of links to every program of the usual bin directories except {@code tool}; returns it. */
-    private static Path pathWithout(String tool, Path dir) throws java.io.IOException {
+    private static Path pathWithout(String tool, Path dir) throws IOException {
         for (String d : List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")) {
             Path src = Path.of(d);
-            if (!java.nio.file.Files.isDirectory(src)) {
+            if (!Files.isDirectory(src)) {
                 continue;
             }
-            try (var files = java.nio.file.Files.list(src)) {
+            try (var files = Files.list(src)) {
                 for (Path f : (Iterable<Path>) files::iterator) {
                     Path link = dir.resolve(f.getFileName().toString());
-                    if (!f.getFileName().toString().equals(tool) && !java.nio.file.Files.exists(link,
-                            java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        java.nio.file.Files.createSymbolicLink(link, f);
+                    if (!f.getFileName().toString().equals(tool) && !Files.exists(link,
+                            LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createSymbolicLink(link, f);
                     }
                 }
             }
