@@ -23,14 +23,13 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.core.config.KubeProxyConfigurationLoader;
 import io.sluice.core.config.ProxyConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,7 +65,7 @@ class ManifestsTest {
     }
 
     static List<HasMetadata> parse(String multiDocumentYaml) {
-        Object parsed = Serialization.unmarshal(multiDocumentYaml);
+        Object parsed = new KubernetesSerialization().unmarshal(multiDocumentYaml);
         List<HasMetadata> items = new ArrayList<>();
         if (parsed instanceof KubernetesList list) {
             items.addAll(list.getItems());
@@ -369,11 +368,13 @@ class ManifestsTest {
         });
 
         GenericKubernetesResource rule = generic(withPodMonitor, "PrometheusRule");
-        List<Map<String, Object>> groups = rule.get("spec", "groups");
-        Set<String> alerts = groups.stream()
-                .flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream())
-                .filter(r -> r.containsKey("alert")).map(r -> (String) r.get("alert"))
-                .collect(Collectors.toCollection(TreeSet::new));
+        JsonNode groups = YAML.valueToTree(rule.<Object>get("spec", "groups"));
+        Set<String> alerts = new TreeSet<>();
+        groups.forEach(g -> g.path("rules").forEach(r -> {
+            if (r.has("alert")) {
+                alerts.add(r.path("alert").asText());
+            }
+        }));
         assertThat(alerts).contains("SluiceSyncStalled", "SluiceRestoreFailures", "SluiceSyncLatencyHigh",
                 "SluiceNetworkProgrammingLatencyHigh");
     }
@@ -414,8 +415,7 @@ class ManifestsTest {
     /** Dotted paths of every object field in {@code node} (array elements are leaves). */
     static Set<String> fieldPaths(String prefix, JsonNode node) {
         Set<String> paths = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
             paths.add(path);
             if (e.getValue().isObject()) {
