@@ -99,11 +99,11 @@ class IpvsIpsetIptablesIT {
         backend.sync(new SyncRequest(snapshot(false), Set.of(), false));
         assertThat(run("ipset", "save")).doesNotContain("172.30.0.46");
 
-        // A full resync re-reads ipset save: nothing differs; only the iptables restore is repeated.
+        // A full resync re-reads ipset save: nothing differs; only the link is ensured and the iptables restored again.
         int restores = fakes.metrics.errors.size();
         SyncResult again = backend.sync(SyncRequest.full(snapshot(false)));
         assertThat(again.fullSync()).isTrue();
-        assertThat(again.bytesWritten()).isEqualTo(1);
+        assertThat(again.bytesWritten()).isEqualTo(2);
         assertThat(fakes.metrics.errors).hasSize(restores);
         assertThat(backend.sync(new SyncRequest(snapshot(false), Set.of(), false)).bytesWritten()).isZero();
 
@@ -139,7 +139,7 @@ class IpvsIpsetIptablesIT {
         assertThat(run("ip6tables-save", "-t", "nat")).contains("-A KUBE-SERVICES -s ::1/128 -j RETURN")
                 .contains("KUBE-6-CLUSTER-IP");
         SyncResult again = backend.sync(SyncRequest.full(s));
-        assertThat(again.bytesWritten()).as("only the two iptables restores").isEqualTo(2);
+        assertThat(again.bytesWritten()).as("the link ensured and the two iptables restores").isEqualTo(3);
 
         backend.cleanup();
         assertThat(run("ipset", "list", "-n")).doesNotContain("KUBE-");

@@ -42,6 +42,9 @@ class KubernetesSourceTest {
         if (source != null) {
             source.close();
         }
+        // Close the client's watch connections before the extension stops the mock server; under load the server
+        // otherwise waits for them and its close times out.
+        client.close();
     }
 
     private KubernetesSource start(String proxyName) {
