@@ -40,7 +40,8 @@ date="$(sed -n 's/^measured on //p' "$work/bench.log" | tail -1)"
     echo "booted in ${boot} s) on a shared 2-core build machine. TCG makes every instruction and system call several times"
     echo "slower than on hardware, so read the absolute times as upper bounds and compare the ratios: the ratio column"
     echo "divides the time at N = $large by the time at N = $small (ideal: linear; a warm-up round runs first). The"
-    echo "\`ipvsadm-restore\` row programs the very same objects in the same run with the standard tool as a reference."
+    echo "\`ipvsadm -R\` row programs the very same objects in the same run with the standard tool as a reference; it"
+    echo "slows down with every service already loaded, so a run is stopped after 150 s (the cell then says how far it got)."
     echo
     sed -n '/^BEGIN IPVS BENCH$/,/^END IPVS BENCH$/p' "$work/bench.log" | sed '1d;$d'
     echo

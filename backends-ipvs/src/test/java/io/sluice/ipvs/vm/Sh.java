@@ -28,7 +28,8 @@ final class Sh {
         CommandResult r = RUNNER.run(List.of(argv), stdin, TIMEOUT);
         if (!r.ok()) {
             throw new IllegalStateException(String.join(" ", argv) + " exited " + r.exitCode() + ": "
-                    + r.stderr().strip() + (stdin.isEmpty() ? "" : "\n--- stdin:\n" + stdin));
+                    + r.stderr().strip() + (stdin.isEmpty() ? "" : "\n--- stdin (start):\n"
+                    + stdin.substring(0, Math.min(stdin.length(), 2000))));
         }
         return r.stdout();
     }
