@@ -37,7 +37,14 @@ import static io.sluice.iptables.render.ChainNames.KUBE_SERVICES;
  * <p>Ordering: service ports in snapshot order (sorted by {@link ServicePortName}), upstream's order within a service
  * port, stale chains sorted. The same snapshot, options and request always give a byte-identical payload.
  *
- * <p>Pure and stateless: no process, no clock; {@code render} may be called from any thread. A service port with a
+ * <p>Pure: no process, no clock, and the output depends only on the snapshot, the options and the request (the
+ * previous top-level chains travel in {@link RenderRequest#previousTopLevel()}, never in the renderer). The one piece
+ * of state is a cache: each service port's rules are memoised with the inputs that determine them (its
+ * {@link ServicePort}, its endpoints of the family, the node's zone, large-cluster mode; the node name and other
+ * options are fixed per renderer), so a render only renders ports whose inputs changed and then assembles the
+ * top-level chains; the output is byte-identical to a fresh renderer's ({@code RenderReuseProperties}). The memo
+ * holds one entry per current port (about the size of one full payload). {@code render} may be called from any
+ * thread; concurrent renders stay correct (an entry is used only when its inputs match). A service port with a
  * value that fails the argument whitelist is left out whole and listed in
  * {@link RenderedRules#skippedServicePorts()}; render never throws for bad snapshot content.
  */
@@ -313,7 +320,7 @@ public final class IptablesRenderer {
         return comment.indexOf(' ') >= 0 ? "\"" + comment + "\"" : comment;
     }
 
-    /** The rules of one service port (§3.2 steps 1–13). Single use. */
+    /** The rules of one service port (§3.2 steps 1–13), rendered once into a {@link PortRules}. Single use. */
     private final class PortRenderer {
         private final ServicePortName spn;
         private final ServicePort sp;
@@ -447,7 +454,7 @@ public final class IptablesRenderer {
                         Integer.toString(sp.healthCheckNodePort()), "-j", "ACCEPT");
             }
 
-            // 7. From here on, a partial sync that skips this service only counts (natChains/natRules discard).
+            // 7. From here on, the service's own chains: a partial sync that skips this service only counts them.
             // 8. masquerade off-cluster traffic to the cluster IP
             if (hasInternal) {
                 List<String> base = List.of("-m", "comment", "--comment", quote(n + " cluster IP"));
