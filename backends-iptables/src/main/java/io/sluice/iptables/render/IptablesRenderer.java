@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,7 +89,7 @@ public final class IptablesRenderer {
     }
 
     /** One port of the family with its endpoints. */
-    private record Port(ServicePortName name, ServicePort sp, List<Endpoint> endpoints) {
+    private record Port(ServicePortName name, ServicePort sp, List<Endpoint> rawEndpoints, List<Endpoint> endpoints) {
     }
 
     public RenderedRules render(ProxySnapshot snapshot, RenderRequest request) {
@@ -127,17 +126,20 @@ public final class IptablesRenderer {
             if (sp.clusterIP(family) == null) {
                 continue; // not a service of this family: the other family's proxier handles it
             }
-            List<Endpoint> eps = snapshot.endpointsOf(e.getKey()).stream()
-                    .filter(ep -> ep.ip() != null && IpFamily.of(ep.ip()) == family).toList();
+            List<Endpoint> raw = snapshot.endpointsOf(e.getKey());
             PortRules old = previous.get(e.getKey());
+            List<Endpoint> eps = old != null && (old.rawEndpoints() == raw || old.rawEndpoints().equals(raw))
+                    ? old.endpoints() : raw.stream().filter(ep -> ep.ip() != null && IpFamily.of(ep.ip()) == family)
+                    .toList();
             String bad = old != null && old.sameValues(sp, eps) ? old.bad() : SafeValues.check(sp, eps, family);
             if (bad != null) {
                 LOG.error("Skipping service port {}: {}", SafeValues.escape(e.getKey().toString()), bad);
                 skipped.add(new SkippedServicePort(e.getKey(), bad));
-                next.put(e.getKey(), old != null && old.sameValues(sp, eps) ? old : PortRules.skipped(sp, eps, bad));
+                next.put(e.getKey(), old != null && old.sameValues(sp, eps) ? old
+                        : PortRules.skipped(sp, raw, eps, bad));
                 continue;
             }
-            ports.add(new Port(e.getKey(), sp, eps));
+            ports.add(new Port(e.getKey(), sp, raw, eps));
             totalEndpoints += eps.size();
         }
         boolean largeClusterMode = totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
@@ -145,22 +147,21 @@ public final class IptablesRenderer {
         // Per-port rules: rendered only when an input changed, otherwise reused as they were (byte-identical).
         List<PortRules> rendered = new ArrayList<>(ports.size());
         List<Boolean> writes = new ArrayList<>(ports.size());
-        Set<String> active = new HashSet<>();
         long noLocalInternal = 0;
         long noLocalExternal = 0;
         for (Port p : ports) {
             PortRules old = previous.get(p.name());
             PortRules pr = old != null && old.reusableFor(p.sp(), p.endpoints(), zone, largeClusterMode) ? old
                     : new PortRenderer(p.name(), p.sp(), EndpointCategorizer.categorize(p.endpoints(), p.sp(),
-                    o.nodeName(), zone), largeClusterMode).render(p.endpoints(), zone);
+                    o.nodeName(), zone), largeClusterMode).render(p.rawEndpoints(), p.endpoints(), zone);
             next.put(p.name(), pr);
             rendered.add(pr);
             writes.add(request.fullSync() || request.changedServices().contains(p.name().service()));
-            active.addAll(pr.active());
             noLocalInternal += pr.noLocalInternal() ? 1 : 0;
             noLocalExternal += pr.noLocalExternal() ? 1 : 0;
         }
         memo = next;
+        Set<String> active = new ActiveChains(rendered);
 
         writeNodePortsJump(tailNat);
         if (!o.conntrackTcpBeLiberal()) {
@@ -250,16 +251,21 @@ public final class IptablesRenderer {
                 serviceSkipped += pr.chainRuleCount();
             }
         }
-        // Stale service chains: declare (flush) and delete those the kernel has but this sync does not use.
-        long deleted = 0;
-        for (String chain : request.sortedExisting()) {
+        // Stale service chains: declare (flush) and delete those the kernel has but this sync does not use, sorted
+        // (only the stale ones are sorted: the kernel's chains can be many).
+        List<String> stale = new ArrayList<>();
+        for (String chain : request.existingNatChains()) {
             if (ChainNames.isServiceChain(chain) && !active.contains(chain)
                     && SafeValues.WORD.matcher(chain).matches()) {
-                natChains.append(chainLine(chain)).append('\n');
-                natRules.append("-X ").append(chain).append('\n');
-                deleted++;
+                stale.add(chain);
             }
         }
+        stale.sort(null);
+        for (String chain : stale) {
+            natChains.append(chainLine(chain)).append('\n');
+            natRules.append("-X ").append(chain).append('\n');
+        }
+        long deleted = stale.size();
         append(natRules, tailNat.lines(), written);
 
         StringBuilder payload = new StringBuilder(filter.length() + filterRules.length() + natChains.length()
@@ -341,7 +347,7 @@ public final class IptablesRenderer {
             this.proto = List.of("-m", pr, "-p", pr);
         }
 
-        PortRules render(List<Endpoint> endpoints, String zone) {
+        PortRules render(List<Endpoint> rawEndpoints, List<Endpoint> endpoints, String zone) {
             TopLines filterRules = new TopLines("filter");
             TopLines topNatRules = new TopLines("nat");
             LineBuffer natChains = LineBuffer.keeping();
@@ -537,7 +543,7 @@ public final class IptablesRenderer {
                         sp.affinity().isClientIP() ? List.of("-m", "recent", "--name", sep, "--set") : List.of(),
                         proto, "-j", "DNAT", "--to-destination", ep.ipPort());
             }
-            return new PortRules(sp, endpoints, zone, largeClusterMode, null, List.copyOf(filterRules.lines()),
+            return new PortRules(sp, rawEndpoints, endpoints, zone, largeClusterMode, null, List.copyOf(filterRules.lines()),
                     List.copyOf(topNatRules.lines()), natChains.text(), natRules.text(), natRules.lines(),
                     List.copyOf(active), noLocalInternal, noLocalExternal);
         }

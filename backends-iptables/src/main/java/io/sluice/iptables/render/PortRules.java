@@ -12,6 +12,8 @@ import java.util.Objects;
  * mode; the node name and every other option are fixed per renderer) and the lines. A port whose values failed
  * validation has {@code bad} set and no lines. Immutable.
  *
+ * @param rawEndpoints    the snapshot's endpoint list of the port (all families): when the next snapshot's list is
+ *                        the same (or equal), {@code endpoints} is reused without filtering again
  * @param filter          its lines in filter top-level chains, in write order
  * @param nat             its lines in nat top-level chains (KUBE-SERVICES, KUBE-NODEPORTS), in write order
  * @param chainDecls      {@code :CHAIN - [0:0]} lines of its own chains (newline-terminated)
@@ -19,12 +21,12 @@ import java.util.Objects;
  * @param chainRuleCount  lines in {@code chainRules}
  * @param active          its own chains
  */
-record PortRules(ServicePort sp, List<Endpoint> endpoints, String zone, boolean largeClusterMode, String bad,
+record PortRules(ServicePort sp, List<Endpoint> rawEndpoints, List<Endpoint> endpoints, String zone, boolean largeClusterMode, String bad,
                  List<TopLines.Line> filter, List<TopLines.Line> nat, String chainDecls, String chainRules,
                  long chainRuleCount, List<String> active, boolean noLocalInternal, boolean noLocalExternal) {
 
-    static PortRules skipped(ServicePort sp, List<Endpoint> endpoints, String bad) {
-        return new PortRules(sp, endpoints, null, false, bad, List.of(), List.of(), "", "", 0, List.of(), false,
+    static PortRules skipped(ServicePort sp, List<Endpoint> rawEndpoints, List<Endpoint> endpoints, String bad) {
+        return new PortRules(sp, rawEndpoints, endpoints, null, false, bad, List.of(), List.of(), "", "", 0, List.of(), false,
                 false);
     }
 

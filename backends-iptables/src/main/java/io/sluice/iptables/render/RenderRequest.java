@@ -4,7 +4,6 @@ import io.sluice.core.model.NamespacedName;
 
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * What one sync asks of the renderer.
@@ -51,10 +50,5 @@ public record RenderRequest(boolean fullSync, Set<NamespacedName> changedService
     /** Whether every declared top-level chain is written (full syncs, or {@link TopLevelRewrite#ALWAYS}). */
     boolean writesAllTopLevel() {
         return fullSync || topLevelRewrite == TopLevelRewrite.ALWAYS;
-    }
-
-    /** Existing chains in sorted order (the order of the {@code -X} lines). */
-    Set<String> sortedExisting() {
-        return new TreeSet<>(existingNatChains);
     }
 }

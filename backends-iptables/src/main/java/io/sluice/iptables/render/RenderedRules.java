@@ -3,7 +3,6 @@ package io.sluice.iptables.render;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The output of one {@link IptablesRenderer#render} call. Counts follow kube-proxy's metric definitions (reference
@@ -13,9 +12,10 @@ import java.util.TreeSet;
  * @param payload                  the {@code iptables-restore --noflush} input: {@code *filter ... COMMIT} then
  *                                 {@code *nat ... COMMIT}; with {@code WHEN_CHANGED} a table with nothing to write is
  *                                 left out, so a partial payload may be empty
- * @param activeNatChains          every service chain this sync uses (sorted), including those of services a
- *                                 partial sync did not rewrite (what the nat table should hold afterwards,
- *                                 besides the top-level chains)
+ * @param activeNatChains          every service chain this sync uses, including those of services a partial sync did
+ *                                 not rewrite (what the nat table should hold afterwards, besides the top-level
+ *                                 chains); unordered, unmodifiable view of the set passed in (which the caller must
+ *                                 not change afterwards)
  * @param filterRules              filter rule lines written (kube-proxy's {@code filterRules.Lines()})
  * @param natRules                 nat rule lines written, including {@code -X} lines
  * @param skippedNatRules          nat rule lines not written (they stay in the kernel as they are)
@@ -34,7 +34,9 @@ public record RenderedRules(String payload, Set<String> activeNatChains, long fi
                             long skippedFilterRules, TopLevelChains topLevelChains) {
 
     public RenderedRules {
-        activeNatChains = Collections.unmodifiableSortedSet(new TreeSet<>(activeNatChains));
+        // Not copied: the renderer builds a fresh set per render (copying ~10^5 chain names would cost more than a
+        // partial render itself).
+        activeNatChains = Collections.unmodifiableSet(activeNatChains);
         skippedServicePorts = List.copyOf(skippedServicePorts);
     }
 
