@@ -34,7 +34,7 @@ import java.util.TreeSet;
 /**
  * The iptables benchmark behind {@code scripts/bench-iptables.sh}: render and apply a synthetic cluster (default
  * 10,000 Services × 10 endpoints) with real {@code iptables-legacy-restore} and {@code iptables-nft-restore} inside
- * fresh network namespaces {@code slap-bench-*} (never the host's), then one endpoint change as a partial sync, in
+ * fresh network namespaces {@code slpp-bench-*} (never the host's), then one endpoint change as a partial sync, in
  * both {@link TopLevelRewrite} modes side by side.
  * Prints a Markdown report and, with {@code --write FILE}, replaces the {@code ## iptables} section of that file.
  *
@@ -43,7 +43,7 @@ import java.util.TreeSet;
  * time and as the rendering thread's CPU time (the machine may be shared).
  */
 public final class IptablesBenchmark {
-    private static final String NS_PREFIX = "slap-bench-";
+    private static final String NS_PREFIX = "slpp-bench-";
     private final CommandRunner runner = new ProcessCommandRunner();
     private final List<String> report = new ArrayList<>();
     private final List<String> namespaces = new ArrayList<>();
@@ -131,7 +131,12 @@ public final class IptablesBenchmark {
         RenderRequest always = new RenderRequest(false, changedServices, existing);
         Timed alwaysT = timePartial(renderer, snapshot, snapshot2, always, TopLevelRewrite.ALWAYS);
         Timed whenChangedT = timePartial(renderer, snapshot, snapshot2, always, TopLevelRewrite.WHEN_CHANGED);
+        RenderRequest unscanned = new RenderRequest(false, changedServices, Set.of());
+        Timed alwaysNoScanT = timePartial(renderer, snapshot, snapshot2, unscanned, TopLevelRewrite.ALWAYS);
+        Timed whenChangedNoScanT = timePartial(renderer, snapshot, snapshot2, unscanned, TopLevelRewrite.WHEN_CHANGED);
         Timed coldT = timeCold(snapshot2, always);
+        Timed coldWcT = timeCold(snapshot2, always.withTopLevel(TopLevelRewrite.WHEN_CHANGED, full.topLevelChains()));
+        long memoBytes = retainedBytes(snapshot);
         String alwaysPayload = alwaysT.rules().payload();
         String wcPayload = whenChangedT.rules().payload();
 
@@ -184,8 +189,8 @@ public final class IptablesBenchmark {
         report.add(String.format(Locale.ROOT, "| full payload (same in both modes) | %,d lines, %s (filter %,d rules, "
                 + "nat %,d rules) |", lines, mib(bytes), full.filterRules(), full.natLast()));
         report.add("| `iptables-legacy-restore` of the full payload into an empty namespace | " + legacy.full() + " |");
-        report.add(String.format(Locale.ROOT, "| partial render, renderer without memoised rules (ALWAYS; the cost "
-                + "before per-port reuse) | %s wall, %s CPU |", ms(coldT.wall()), ms(coldT.cpu())));
+        report.add(String.format(Locale.ROOT, "| heap retained by a renderer's per-port memo after a full render "
+                + "(used heap after GC, with minus without) | %s |", mib(memoBytes)));
         report.add(String.format(Locale.ROOT, "| peak JVM heap (sum of heap pools' peak usage) | %s |", mib(peakHeap)));
         report.add("");
         report.add(String.format(Locale.ROOT, "| partial sync (median of %d, memo warm) | ALWAYS (kube-proxy parity) "
@@ -201,6 +206,14 @@ public final class IptablesBenchmark {
                 ratio(alwaysT.cpu(), whenChangedT.cpu())));
         report.add(String.format(Locale.ROOT, "| render wall | %s | %s | %s |", ms(alwaysT.wall()),
                 ms(whenChangedT.wall()), ratio(alwaysT.wall(), whenChangedT.wall())));
+        report.add(String.format(Locale.ROOT, "| render CPU without the stale-chain scan (no existing chains passed, "
+                + "as between syncPeriod scans above 1,000 endpoints) | %s | %s | %s |", ms(alwaysNoScanT.cpu()),
+                ms(whenChangedNoScanT.cpu()), ratio(alwaysNoScanT.cpu(), whenChangedNoScanT.cpu())));
+        report.add(String.format(Locale.ROOT, "| render CPU on a renderer with nothing memoised (every partial render "
+                + "before per-port reuse) | %s | %s | %s |", ms(coldT.cpu()), ms(coldWcT.cpu()),
+                ratio(coldT.cpu(), coldWcT.cpu())));
+        report.add(String.format(Locale.ROOT, "| ratio render CPU nothing memoised / memo warm | %s | %s | |",
+                ratio(coldT.cpu(), alwaysT.cpu()), ratio(coldWcT.cpu(), whenChangedT.cpu())));
         report.add("| `iptables-legacy-restore` of the partial payload | " + legacy.partial(0) + " | "
                 + legacy.partial(1) + " | " + ratio(legacy.partialNanos(0), legacy.partialNanos(1)) + " |");
         report.add(String.format(Locale.ROOT, "| partial sync total (render wall + legacy restore) | %s | %s | %s |",
@@ -222,8 +235,10 @@ public final class IptablesBenchmark {
                 + "its size grows with the number of services; with `WHEN_CHANGED` an endpoint change writes only the "
                 + "changed Service's chains (plus `-X` of a replaced endpoint chain), and a change that adds or removes "
                 + "a cluster IP or node port also rewrites KUBE-SERVICES or KUBE-NODEPORTS. Both modes reuse the "
-                + "memoised rules of unchanged services, so a partial render costs the changed service plus the "
-                + "assembly of the top-level chains from memoised lines (linear in services, but no rule rendering). "
+                + "memoised rules of unchanged services, so a partial render renders only the changed service; what "
+                + "remains is linear in the cluster but renders no rules: reading the snapshot, comparing each port's "
+                + "inputs with the memo, assembling the top-level chains from memoised lines and, when existing "
+                + "chains are passed, the stale-chain scan over them. "
                 + "`iptables-legacy-restore` replaces whole tables in the kernel, so even a small payload pays for the "
                 + "size of the existing nat table; `iptables-nft-restore` pays for what the payload touches.");
         String section = String.join("\n", report) + "\n";
@@ -275,6 +290,24 @@ public final class IptablesBenchmark {
             cpu.add(cpuNanos() - c0);
         }
         return new Timed(r, median(wall), median(cpu));
+    }
+
+    /** Heap a renderer keeps after one full render of {@code snapshot} (its memo), by used heap after GC. */
+    private static long retainedBytes(ProxySnapshot snapshot) {
+        long before = usedAfterGc();
+        IptablesRenderer r = renderer();
+        r.render(snapshot, RenderRequest.full(Set.of()));
+        long after = usedAfterGc();
+        // Keep r reachable until the second measurement.
+        return r.options() == null ? -1 : after - before;
+    }
+
+    private static long usedAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
     }
 
     private static long lines(String payload) {
