@@ -302,8 +302,12 @@ public final class IptablesBackend implements ProxyBackend {
             canary.ensureCanaries();
             KernelAssumptions k = caps(ipt);
             if (k.nfacct()) {
-                Nfacct.ensure(system.commands(), Nfacct.CT_STATE_INVALID_DROPPED);
-                Nfacct.ensure(system.commands(), Nfacct.LOCALHOST_NODEPORTS_ACCEPTED);
+                for (String counter : List.of(Nfacct.CT_STATE_INVALID_DROPPED, Nfacct.LOCALHOST_NODEPORTS_ACCEPTED)) {
+                    if (Nfacct.ensure(system.commands(), counter)) {
+                        // nfacct counters are per network namespace, not per family: both families read the same.
+                        context.metrics().nfacctCounter(counter, () -> Nfacct.packets(system.commands(), counter));
+                    }
+                }
             }
             if (family == IpFamily.IPv4 && context.config().iptables().localhostNodePorts()) {
                 // kube-proxy sets route_localnet so that 127.0.0.1:<nodePort> can be DNATed off the host.

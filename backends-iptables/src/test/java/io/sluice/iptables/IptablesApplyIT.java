@@ -166,6 +166,8 @@ class IptablesApplyIT {
         ipt(ns, variant, "-t", "nat", "-N", "FOREIGN");
         ipt(ns, variant, "-t", "nat", "-A", "FOREIGN", "-p", "tcp", "--dport", "9999", "-j", "RETURN");
         ipt(ns, variant, "-t", "nat", "-A", "PREROUTING", "-j", "FOREIGN");
+        // A kubelet-managed node: kubelet's canary says KUBE-FIREWALL is kubelet's too.
+        ipt(ns, variant, "-t", "filter", "-N", "KUBE-KUBELET-CANARY");
         ipt(ns, variant, "-t", "filter", "-N", "KUBE-FIREWALL");
         ipt(ns, variant, "-t", "filter", "-A", "OUTPUT", "-j", "KUBE-FIREWALL");
         IptablesBackend b = backend(ns, variant);
@@ -185,9 +187,11 @@ class IptablesApplyIT {
         assertThat(nat).doesNotContain("KUBE-").contains(":FOREIGN", "-A FOREIGN -p tcp -m tcp --dport 9999 -j RETURN",
                 "-A PREROUTING -j FOREIGN");
         assertThat(mangle).doesNotContain("KUBE-");
-        assertThat(filter.lines().filter(l -> l.startsWith(":KUBE-"))).containsExactly(":KUBE-FIREWALL - [0:0]");
+        assertThat(filter.lines().filter(l -> l.startsWith(":KUBE-")))
+                .containsExactlyInAnyOrder(":KUBE-FIREWALL - [0:0]", ":KUBE-KUBELET-CANARY - [0:0]");
         assertThat(filter).contains("-A INPUT -j ACCEPT", "-A OUTPUT -j KUBE-FIREWALL");
-        assertThat(filter.lines().filter(l -> l.contains("KUBE-") && !l.contains("KUBE-FIREWALL"))).isEmpty();
+        assertThat(filter.lines().filter(l -> l.contains("KUBE-") && !l.contains("KUBE-FIREWALL")
+                && !l.contains("KUBE-KUBELET-CANARY"))).isEmpty();
     }
 
     @ParameterizedTest

@@ -235,7 +235,8 @@ class IptablesBackendTest {
     }
 
     @Test
-    void cleanupRemovesOnlyKubeProxyChainsAndJumpRules() throws Exception {
+    void cleanupRemovesOnlyKubeProxyChainsAndJumpRulesAndLeavesKubeletsFirewallChain() throws Exception {
+        kernel.injectChain("filter", "KUBE-KUBELET-CANARY");
         kernel.injectChain("filter", "KUBE-FIREWALL");
         kernel.injectRule("filter", "INPUT", "-j KUBE-FIREWALL");
         kernel.injectRule("filter", "INPUT", "-j ACCEPT");
@@ -251,13 +252,43 @@ class IptablesBackendTest {
         backend.cleanup();
 
         assertThat(kernel.chains("nat")).noneMatch(c -> c.startsWith("KUBE-")).contains("FOREIGN");
-        assertThat(kernel.chains("filter")).filteredOn(c -> c.startsWith("KUBE-")).containsExactly("KUBE-FIREWALL");
+        assertThat(kernel.chains("filter")).filteredOn(c -> c.startsWith("KUBE-"))
+                .containsExactlyInAnyOrder("KUBE-FIREWALL", "KUBE-KUBELET-CANARY");
         assertThat(kernel.chains("mangle")).noneMatch(c -> c.startsWith("KUBE-"));
         assertThat(kernel.rules("filter", "INPUT").orElseThrow()).containsExactly("-j KUBE-FIREWALL", "-j ACCEPT");
         assertThat(kernel.rules("filter", "OUTPUT").orElseThrow()).containsExactly("-j KUBE-FIREWALL");
         assertThat(kernel.rules("nat", "PREROUTING").orElseThrow()).containsExactly("-j FOREIGN");
         assertThat(kernel.rules("nat", "FOREIGN").orElseThrow()).containsExactly("-j RETURN");
         assertThat(kernel.rules("filter", "KUBE-FIREWALL").orElseThrow()).isNotEmpty();
+    }
+
+    @Test
+    void onANodeWhereKubeletDoesNotManageIptablesCleanupLeavesNoKubeChainAtAll() throws Exception {
+        kernel.injectRule("filter", "INPUT", "-j ACCEPT");
+        SyncRepeatedScenario scenario = new SyncRepeatedScenario();
+        scenario.apply(scenario.steps.get(0));
+        backend.sync(SyncRequest.full(scenario.snapshot()));
+        assertThat(kernel.chains("filter")).contains("KUBE-FIREWALL");
+
+        backend.cleanup();
+        backend.cleanup();
+
+        assertThat(kernel.chains("filter")).noneMatch(c -> c.startsWith("KUBE-"));
+        assertThat(kernel.rules("filter", "INPUT").orElseThrow()).containsExactly("-j ACCEPT");
+        assertThat(kernel.rules("filter", "OUTPUT").orElseThrow()).isEmpty();
+    }
+
+    @Test
+    void cleanupLeavesAFirewallChainHoldingRulesSluiceDidNotWrite() throws Exception {
+        SyncRepeatedScenario scenario = new SyncRepeatedScenario();
+        scenario.apply(scenario.steps.get(0));
+        backend.sync(SyncRequest.full(scenario.snapshot()));
+        kernel.injectRule("filter", "KUBE-FIREWALL", "-s 203.0.113.0/24 -j DROP");
+
+        backend.cleanup();
+
+        assertThat(kernel.rules("filter", "KUBE-FIREWALL").orElseThrow()).contains("-s 203.0.113.0/24 -j DROP");
+        assertThat(kernel.rules("filter", "INPUT").orElseThrow()).contains("-j KUBE-FIREWALL");
     }
 
     @Test

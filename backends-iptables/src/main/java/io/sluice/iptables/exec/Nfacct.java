@@ -30,4 +30,19 @@ public final class Nfacct {
         // Created by someone else between get and add (e.g. the other family's proxier): EBUSY, or EEXIST.
         return r.ok() || r.stderr().contains("busy") || r.stderr().contains("exists");
     }
+
+    /**
+     * The packet count of a counter ({@code nfacct get NAME} prints
+     * {@code { pkts = 00000000000000000003, bytes = 00000000000000000180 } = NAME;}), or -1 when it cannot be read.
+     */
+    public static long packets(CommandRunner runner, String name) {
+        CommandRunner.CommandResult r = runner.run(List.of("nfacct", "get", name), "", Duration.ofSeconds(5));
+        if (!r.ok()) {
+            return -1;
+        }
+        java.util.regex.Matcher m = PKTS.matcher(r.stdout());
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static final java.util.regex.Pattern PKTS = java.util.regex.Pattern.compile("pkts\\s*=\\s*0*(\\d{1,19})\\b");
 }
