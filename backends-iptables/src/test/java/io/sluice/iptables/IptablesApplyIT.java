@@ -1,5 +1,6 @@
 package io.sluice.iptables;
 
+import io.sluice.testsupport.PrivilegedTier;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.core.backend.BackendContext;
 import io.sluice.core.backend.KernelAssumptions;
@@ -54,7 +55,7 @@ class IptablesApplyIT {
     }
 
     private String namespace(IptablesVariant variant) {
-        Privileged.require("ip", variant.binary(IpFamily.IPv4, "restore"), variant.binary(IpFamily.IPv4, "save"),
+        PrivilegedTier.require("ip", variant.binary(IpFamily.IPv4, "restore"), variant.binary(IpFamily.IPv4, "save"),
                 "python3", "sysctl");
         String ns = "slap-it-" + variant.name().toLowerCase() + "-" + ProcessHandle.current().pid() % 100000;
         runner.run(List.of("ip", "netns", "del", ns));
@@ -215,7 +216,7 @@ class IptablesApplyIT {
     @EnumSource(IptablesVariant.class)
     void dualStackSyncWritesBothFamiliesAndCleanupRemovesBoth(IptablesVariant variant) throws Exception {
         String ns = namespace(variant);
-        Privileged.require(variant.binary(IpFamily.IPv6, "restore"), variant.binary(IpFamily.IPv6, "save"));
+        PrivilegedTier.require(variant.binary(IpFamily.IPv6, "restore"), variant.binary(IpFamily.IPv6, "save"));
         io.sluice.core.model.ServicePortName name = io.sluice.core.model.ServicePortName.of("ns1", "svc1", "p80",
                 io.sluice.core.model.Protocol.TCP);
         java.util.TreeMap<io.sluice.core.model.ServicePortName, io.sluice.core.model.ServicePort> svcs =

@@ -1,5 +1,6 @@
 package io.sluice.iptables;
 
+import io.sluice.testsupport.PrivilegedTier;
 import io.sluice.core.backend.BackendContext;
 import io.sluice.core.backend.KernelAssumptions;
 import io.sluice.core.backend.SyncException;
@@ -60,7 +61,7 @@ class IptablesPartialSyncIT {
     @ParameterizedTest
     @EnumSource(IptablesVariant.class)
     void whenChangedSyncsLeaveWhatAFreshFullSyncLeaves(IptablesVariant variant) throws Exception {
-        Privileged.require("ip", variant.binary(IpFamily.IPv4, "restore"), variant.binary(IpFamily.IPv4, "save"),
+        PrivilegedTier.require("ip", variant.binary(IpFamily.IPv4, "restore"), variant.binary(IpFamily.IPv4, "save"),
                 "sysctl");
         SyntheticCluster cluster = SyntheticCluster.generate(20, 3, 7);
         String inc = namespace("slpp-" + variant.name().toLowerCase() + "-inc");

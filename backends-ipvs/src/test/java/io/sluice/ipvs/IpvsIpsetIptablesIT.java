@@ -1,5 +1,6 @@
 package io.sluice.ipvs;
 
+import io.sluice.testsupport.PrivilegedTier;
 import io.sluice.core.backend.BackendContext;
 import io.sluice.core.backend.KernelAssumptions;
 import io.sluice.core.backend.SyncRequest;
@@ -35,15 +36,15 @@ class IpvsIpsetIptablesIT {
 
     @BeforeEach
     void setUp() {
-        Privileged.require("ip", "ipset", "iptables-restore", "iptables", "iptables-save");
-        assertThat(Privileged.host("ip", "netns", "add", ns).ok()).isTrue();
-        runner = Privileged.inNetns(ns);
+        PrivilegedTier.require("ip", "ipset", "iptables-restore", "iptables", "iptables-save");
+        assertThat(NetnsCommands.host("ip", "netns", "add", ns).ok()).isTrue();
+        runner = NetnsCommands.inNetns(ns);
     }
 
     @AfterEach
     void tearDown() {
         if (runner != null) {
-            Privileged.host("ip", "netns", "del", ns);
+            NetnsCommands.host("ip", "netns", "del", ns);
         }
     }
 
@@ -116,7 +117,7 @@ class IpvsIpsetIptablesIT {
 
     @Test
     void dualStackRoundTrips() throws Exception {
-        Privileged.require("ip6tables-restore", "ip6tables-save");
+        PrivilegedTier.require("ip6tables-restore", "ip6tables-save");
         TestKernel fakes = new TestKernel();
         BackendContext ctx = new BackendContext(TestConfigs.ipvs(), fakes.metrics, KernelAssumptions.DUMP_DEFAULTS,
                 fakes.clock, () -> { });

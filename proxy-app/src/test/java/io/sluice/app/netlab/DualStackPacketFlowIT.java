@@ -1,5 +1,6 @@
 package io.sluice.app.netlab;
 
+import io.sluice.testsupport.PrivilegedTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -59,7 +60,7 @@ class DualStackPacketFlowIT {
 
     @BeforeAll
     void buildDualStackNodeAndSync(@TempDir Path tmp) throws Exception {
-        Privileged.require("ip", "iptables", "iptables-restore", "iptables-save", "ip6tables", "ip6tables-restore",
+        PrivilegedTier.require("ip", "iptables", "iptables-restore", "iptables-save", "ip6tables", "ip6tables-restore",
                 "ip6tables-save", "conntrack");
         dir = tmp;
         lab = NetLab.createDualStack("sl6");

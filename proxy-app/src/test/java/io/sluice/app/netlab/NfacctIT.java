@@ -1,5 +1,6 @@
 package io.sluice.app.netlab;
 
+import io.sluice.testsupport.PrivilegedTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -43,7 +44,7 @@ class NfacctIT {
 
     @BeforeAll
     void buildNodeAndRunSluiceOnce(@TempDir Path dir) throws Exception {
-        Privileged.require("ip", "iptables", "iptables-save", "ip6tables", "ip6tables-save", "nfacct");
+        PrivilegedTier.require("ip", "iptables", "iptables-save", "ip6tables", "ip6tables-save", "nfacct");
         lab = NetLab.createDualStack("sl6n");
         String a = lab.addPod("pod-a", 41, 8080);
         objects = ClusterObjects.withNodeIps(NetLab.NODE_IP, NetLab.NODE_IP6)
