@@ -19,6 +19,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /opt/sluice/jre /opt/sluice/jre
 COPY --from=build /src/proxy-app/target/sluice.jar /opt/sluice/sluice.jar
+# `sluice` on the PATH, so `kubectl exec ds/sluice -- sluice dump ...` works as docs/debugging.md shows.
+RUN printf '#!/bin/sh\nexec java -jar /opt/sluice/sluice.jar "$@"\n' > /usr/local/bin/sluice \
+ && chmod 0755 /usr/local/bin/sluice
 ENV PATH=/opt/sluice/jre/bin:$PATH \
     JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=75"
 # Runs as root: netfilter, IPVS and modprobe need CAP_NET_ADMIN/CAP_SYS_MODULE in the host network namespace.

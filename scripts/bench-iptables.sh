@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The iptables benchmark: builds backends-iptables and runs io.sluice.iptables.bench.IptablesBenchmark as root.
 # It renders a synthetic 10,000-service x 10-endpoint cluster, applies it with iptables-legacy-restore and
-# iptables-nft-restore inside fresh network namespaces (slap-bench-*, never the host's own), and rewrites the
+# iptables-nft-restore inside fresh network namespaces (slpp-bench-*, never the host's own), and rewrites the
 # "## iptables" section of docs/benchmarks.md. Extra arguments go to the benchmark, e.g.
 #   scripts/bench-iptables.sh --services 2000 --nft-sizes 500 --write /tmp/bench.md
 set -euo pipefail

@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-packages=(iptables ipset ipvsadm conntrack iproute2 kmod procps python3 qemu-system-x86 linux-image-amd64 busybox-static)
+packages=(iptables ipset ipvsadm conntrack nfacct prometheus iproute2 kmod procps python3 qemu-system-x86 linux-image-amd64 busybox-static)
 if [ "$(id -u)" = 0 ]; then
   missing=()
   for p in "${packages[@]}"; do

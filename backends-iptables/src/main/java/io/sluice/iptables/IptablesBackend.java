@@ -22,6 +22,8 @@ import io.sluice.iptables.render.JumpRules;
 import io.sluice.iptables.render.RenderOptions;
 import io.sluice.iptables.render.RenderRequest;
 import io.sluice.iptables.render.RenderedRules;
+import io.sluice.iptables.render.TopLevelChains;
+import io.sluice.iptables.render.TopLevelRewrite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,11 @@ import java.util.function.UnaryOperator;
  *       (kube-proxy §3.3), then one restore. A failed restore changes nothing in the kernel (one transaction per
  *       table); it counts {@code restoreFailure} (and {@code partialRestoreFailure} when partial), sets needFullSync
  *       and throws.</li>
+ *   <li>{@code lastTopLevel}: the top-level chains as the last successful restore wrote them, replaced only after a
+ *       successful restore and forgotten after a failed one. With {@link TopLevelRewrite#WHEN_CHANGED} (the default)
+ *       a partial sync writes only the top-level chains that differ from it, and skips the restore entirely when the
+ *       payload is empty. Unlike kube-proxy, a partial sync then does not repair an unchanged top-level chain that
+ *       someone else modified; the hourly full sync (and a full sync after canary loss) still does.</li>
  * </ul>
  * After a successful sync the UDP conntrack entries it made stale are deleted ({@link UdpConntrackCleanup}).
  *
@@ -71,6 +78,7 @@ public final class IptablesBackend implements ProxyBackend {
     private final BackendContext context;
     private final IptablesSystem system;
     private final UnaryOperator<RenderOptions> optionsOverride;
+    private final TopLevelRewrite topLevelRewrite;
     private final Map<IpFamily, FamilyState> states = new EnumMap<>(IpFamily.class);
 
     /** Real kernel access through {@code system}; nothing is probed until the first sync. */
@@ -83,9 +91,20 @@ public final class IptablesBackend implements ProxyBackend {
      *                        upstream fixtures, e.g. a masquerade mark of {@code 0x4000})
      */
     public IptablesBackend(BackendContext context, IptablesSystem system, UnaryOperator<RenderOptions> optionsOverride) {
+        this(context, system, optionsOverride, TopLevelRewrite.WHEN_CHANGED);
+    }
+
+    /**
+     * @param topLevelRewrite {@link TopLevelRewrite#WHEN_CHANGED} (the default) leaves unchanged top-level chains out
+     *                        of partial payloads; {@link TopLevelRewrite#ALWAYS} writes them on every sync, exactly
+     *                        as kube-proxy does (conformance replays use it)
+     */
+    public IptablesBackend(BackendContext context, IptablesSystem system, UnaryOperator<RenderOptions> optionsOverride,
+                           TopLevelRewrite topLevelRewrite) {
         this.context = Objects.requireNonNull(context, "context");
         this.system = Objects.requireNonNull(system, "system");
         this.optionsOverride = Objects.requireNonNull(optionsOverride, "optionsOverride");
+        this.topLevelRewrite = Objects.requireNonNull(topLevelRewrite, "topLevelRewrite");
     }
 
     @Override
@@ -196,6 +215,8 @@ public final class IptablesBackend implements ProxyBackend {
         private ProxySnapshot lastApplied;
         private NodeInfo rendererNode;
         private IptablesRenderer renderer;
+        /** The top-level chains as the last successful restore left them; NONE after a failure or at start. */
+        private TopLevelChains lastTopLevel = TopLevelChains.NONE;
 
         FamilyState(IpFamily family) {
             this.family = family;
@@ -226,17 +247,24 @@ public final class IptablesBackend implements ProxyBackend {
                 boolean large = snapshot.endpointCount() > LARGE_CLUSTER_ENDPOINTS;
                 scanned = !large || full
                         || Duration.between(lastStaleChainScan, now).compareTo(context.config().syncPeriod()) > 0;
-                Set<String> existing = scanned ? natChains(ipt.save(Iptables.NAT)) : Set.of();
-                RenderRequest rr = new RenderRequest(full, request.changedServices(), existing);
+                Set<String> existing = scanned ? chainsOf(ipt.save(Iptables.NAT)) : Set.of();
+                RenderRequest rr = new RenderRequest(full, request.changedServices(), existing, topLevelRewrite,
+                        lastTopLevel);
                 rendered = renderer(snapshot.node()).render(snapshot, rr);
             } catch (IptablesException | RuntimeException e) {
+                // Like kube-proxy: a failed EnsureChain/EnsureRule or iptables-save aborts the sync before any
+                // restore (no restore-failure metric) and the next sync is full.
                 needFull = true;
-                context.metrics().restoreFailure(family);
                 throw new SyncException(family + " iptables sync failed: " + e.getMessage(), e);
             }
             try {
-                ipt.restore(rendered.payload(), Optional.empty());
+                if (!rendered.payload().isEmpty()) {
+                    ipt.restore(rendered.payload(), Optional.empty());
+                } else {
+                    LOG.debug("{} partial sync: nothing changed, no restore", family);
+                }
             } catch (IptablesException e) {
+                lastTopLevel = TopLevelChains.NONE; // the next (full) sync writes every chain anyway
                 context.metrics().restoreFailure(family);
                 if (!full) {
                     context.metrics().partialRestoreFailure(family);
@@ -247,13 +275,15 @@ public final class IptablesBackend implements ProxyBackend {
                 throw new SyncException(family + " iptables-restore failed: " + e.getMessage(), e);
             }
             needFull = false;
+            // Only now: a failed restore left the kernel as the previous successful one did.
+            lastTopLevel = rendered.topLevelChains();
             if (full) {
                 lastFullSync = now;
             }
             if (scanned) {
                 lastStaleChainScan = now;
             }
-            context.metrics().iptablesRules("filter", family, rendered.filterRules(), rendered.filterRules());
+            context.metrics().iptablesRules("filter", family, rendered.filterTotal(), rendered.filterRules());
             context.metrics().iptablesRules("nat", family, rendered.natTotal(), rendered.natLast());
             context.metrics().noLocalEndpoints("internal", family, rendered.noLocalEndpointsInternal());
             context.metrics().noLocalEndpoints("external", family, rendered.noLocalEndpointsExternal());
@@ -272,8 +302,12 @@ public final class IptablesBackend implements ProxyBackend {
             canary.ensureCanaries();
             KernelAssumptions k = caps(ipt);
             if (k.nfacct()) {
-                Nfacct.ensure(system.commands(), Nfacct.CT_STATE_INVALID_DROPPED);
-                Nfacct.ensure(system.commands(), Nfacct.LOCALHOST_NODEPORTS_ACCEPTED);
+                for (String counter : List.of(Nfacct.CT_STATE_INVALID_DROPPED, Nfacct.LOCALHOST_NODEPORTS_ACCEPTED)) {
+                    if (Nfacct.ensure(system.commands(), counter)) {
+                        // nfacct counters are per network namespace, not per family: both families read the same.
+                        context.metrics().nfacctCounter(counter, () -> Nfacct.packets(system.commands(), counter));
+                    }
+                }
             }
             if (family == IpFamily.IPv4 && context.config().iptables().localhostNodePorts()) {
                 // kube-proxy sets route_localnet so that 127.0.0.1:<nodePort> can be DNATed off the host.
@@ -334,7 +368,7 @@ public final class IptablesBackend implements ProxyBackend {
     }
 
     /** {@code GetChainsFromTable}: the declared chains of an {@code iptables-save} text. */
-    static Set<String> natChains(String save) {
+    static Set<String> chainsOf(String save) {
         Set<String> chains = new TreeSet<>();
         for (String line : save.split("\n")) {
             if (line.startsWith(":")) {

@@ -3,9 +3,11 @@ package io.sluice.iptables;
 import io.sluice.core.model.IpFamily;
 import io.sluice.iptables.exec.Iptables;
 import io.sluice.iptables.exec.IptablesException;
-import io.sluice.iptables.render.ChainNames;
+import io.sluice.iptables.render.CleanupRules;
 import io.sluice.iptables.render.JumpRule;
 import io.sluice.iptables.render.JumpRules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,18 +15,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * kube-proxy's iptables cleanup ({@code pkg/proxy/iptables/cleanup.go}) for one family and variant. Deletes only what
- * kube-proxy writes: the jump rules (except the KUBE-FIREWALL ones kubelet also owns), the fixed KUBE chains of nat
- * and filter, every nat service chain, and the mangle canary. Idempotent: absent rules and chains are skipped.
+ * Applies kube-proxy's iptables cleanup ({@code pkg/proxy/iptables/cleanup.go}, what {@link CleanupRules} lists) to
+ * one family and variant. Deletes only what kube-proxy writes: the jump rules, the fixed KUBE chains of nat and
+ * filter, every nat service chain, and the mangle canary. Idempotent: absent rules and chains are skipped. Every step
+ * is attempted; failures are returned, not thrown.
+ *
+ * <p>KUBE-FIREWALL (the localhost-nodeport martian rule) is shared with kubelet, which writes the very same chain,
+ * rule and jumps; kube-proxy therefore never deletes it. Sluice goes one step further so that a node without kubelet's
+ * iptables management is left with no KUBE- chain at all: the chain and its two bare jumps are removed only when
+ * kubelet is not managing iptables (no {@code KUBE-KUBELET-CANARY} chain, which kubelet keeps in mangle, nat and
+ * filter to detect flushes) and the chain holds nothing but the rule Sluice writes.
  */
 final class IptablesCleanup {
-    /** nat chains kube-proxy deletes, besides the service chains. */
-    static final List<String> NAT_CHAINS = List.of("KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING",
-            "KUBE-MARK-MASQ", CanaryMonitor.CANARY);
-    static final List<String> FILTER_CHAINS = List.of("KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD",
-            "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL", CanaryMonitor.CANARY);
-    /** kubelet's chain: its jumps and its rules are not ours to remove. */
-    static final String KUBELET_FIREWALL = "KUBE-FIREWALL";
+    private static final Logger LOG = LoggerFactory.getLogger(IptablesCleanup.class);
 
     private IptablesCleanup() {
     }
@@ -33,10 +36,7 @@ final class IptablesCleanup {
     static List<String> run(Iptables ipt) {
         List<String> errors = new ArrayList<>();
         IpFamily family = ipt.family();
-        for (JumpRule j : JumpRules.forFamily(family)) {
-            if (j.toChain().equals(KUBELET_FIREWALL)) {
-                continue;
-            }
+        for (JumpRule j : CleanupRules.jumpRulesToDelete(family)) {
             try {
                 // A rule may have been inserted more than once (e.g. by two proxies): delete until none is left.
                 int guard = 0;
@@ -50,9 +50,14 @@ final class IptablesCleanup {
         cleanTable(ipt, Iptables.NAT, errors);
         cleanTable(ipt, Iptables.FILTER, errors);
         try {
-            if (ipt.listChain(Iptables.MANGLE, CanaryMonitor.CANARY).isPresent()) {
-                ipt.flushChain(Iptables.MANGLE, CanaryMonitor.CANARY);
-                ipt.deleteChain(Iptables.MANGLE, CanaryMonitor.CANARY);
+            removeFirewallChainIfOnlyOurs(ipt);
+        } catch (IptablesException e) {
+            errors.add(ipt.variant() + " " + family + " " + KUBE_FIREWALL + ": " + e.getMessage());
+        }
+        try {
+            if (ipt.listChain(Iptables.MANGLE, CleanupRules.MANGLE_CANARY).isPresent()) {
+                ipt.flushChain(Iptables.MANGLE, CleanupRules.MANGLE_CANARY);
+                ipt.deleteChain(Iptables.MANGLE, CleanupRules.MANGLE_CANARY);
             }
         } catch (IptablesException e) {
             errors.add(ipt.variant() + " " + family + ": " + e.getMessage());
@@ -60,26 +65,51 @@ final class IptablesCleanup {
         return errors;
     }
 
-    /** One restore that flushes ({@code :CHAIN}) then deletes ({@code -X}) our chains present in the table. */
-    private static void cleanTable(Iptables ipt, String table, List<String> errors) {
-        try {
-            Set<String> present = IptablesBackend.natChains(ipt.save(table));
-            List<String> ours = new ArrayList<>();
-            for (String chain : present) {
-                boolean fixed = (table.equals(Iptables.NAT) ? NAT_CHAINS : FILTER_CHAINS).contains(chain);
-                boolean service = table.equals(Iptables.NAT) && ChainNames.isServiceChain(chain);
-                if (fixed || service) {
-                    ours.add(chain);
-                }
-            }
-            if (ours.isEmpty()) {
+    private static final String KUBE_FIREWALL = "KUBE-FIREWALL";
+    private static final String KUBELET_CANARY = "KUBE-KUBELET-CANARY";
+    /** The only rule Sluice writes into KUBE-FIREWALL, identified by its comment in {@code -S} output. */
+    private static final String LOCALNET_COMMENT = "--comment \"block incoming localnet connections\"";
+
+    private static void removeFirewallChainIfOnlyOurs(Iptables ipt) throws IptablesException {
+        for (String table : List.of(Iptables.MANGLE, Iptables.NAT, Iptables.FILTER)) {
+            if (ipt.listChain(table, KUBELET_CANARY).isPresent()) {
+                LOG.info("{} {}: kubelet manages iptables ({} in {}): leaving {} to it", ipt.variant(), ipt.family(),
+                        KUBELET_CANARY, table, KUBE_FIREWALL);
                 return;
             }
-            StringBuilder sb = new StringBuilder("*").append(table).append('\n');
-            ours.forEach(c -> sb.append(':').append(c).append(" - [0:0]\n"));
-            ours.forEach(c -> sb.append("-X ").append(c).append('\n'));
-            sb.append("COMMIT\n");
-            ipt.restore(sb.toString(), Optional.of(table));
+        }
+        Optional<List<String>> rules = ipt.listChain(Iptables.FILTER, KUBE_FIREWALL);
+        if (rules.isEmpty()) {
+            return;
+        }
+        List<String> foreign = rules.get().stream().filter(l -> l.startsWith("-A "))
+                .filter(l -> !l.contains(LOCALNET_COMMENT)).toList();
+        if (!foreign.isEmpty()) {
+            LOG.info("{} {}: {} holds rules Sluice did not write ({}): leaving it", ipt.variant(), ipt.family(),
+                    KUBE_FIREWALL, foreign.get(0));
+            return;
+        }
+        for (JumpRule j : JumpRules.forFamily(ipt.family())) {
+            if (JumpRules.isKubeletShared(j)) {
+                int guard = 0;
+                while (ipt.deleteRule(j.table(), j.fromChain(), JumpSpecs.spec(j)) && ++guard < 100) {
+                    // repeat: a rule may have been inserted more than once
+                }
+            }
+        }
+        ipt.flushChain(Iptables.FILTER, KUBE_FIREWALL);
+        ipt.deleteChain(Iptables.FILTER, KUBE_FIREWALL);
+    }
+
+    /** One {@code iptables-restore -T table} that flushes and deletes our chains present in the table. */
+    private static void cleanTable(Iptables ipt, String table, List<String> errors) {
+        try {
+            Set<String> present = IptablesBackend.chainsOf(ipt.save(table));
+            Set<String> ours = table.equals(Iptables.NAT) ? CleanupRules.natChainsToRemove(present)
+                    : CleanupRules.filterChainsToRemove(present);
+            if (!ours.isEmpty()) {
+                ipt.restore(CleanupRules.restorePayload(table, ours), Optional.of(table));
+            }
         } catch (IptablesException e) {
             errors.add(ipt.variant() + " " + ipt.family() + " " + table + ": " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.sluice.iptables;
 
+import io.sluice.testsupport.PrivilegedTier;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.core.backend.BackendContext;
 import io.sluice.core.backend.KernelAssumptions;
@@ -54,7 +55,7 @@ class IptablesApplyIT {
     }
 
     private String namespace(IptablesVariant variant) {
-        Privileged.require("ip", variant.binary(IpFamily.IPv4, "restore"), variant.binary(IpFamily.IPv4, "save"),
+        PrivilegedTier.require("ip", variant.binary(IpFamily.IPv4, "restore"), variant.binary(IpFamily.IPv4, "save"),
                 "python3", "sysctl");
         String ns = "slap-it-" + variant.name().toLowerCase() + "-" + ProcessHandle.current().pid() % 100000;
         runner.run(List.of("ip", "netns", "del", ns));
@@ -166,6 +167,8 @@ class IptablesApplyIT {
         ipt(ns, variant, "-t", "nat", "-N", "FOREIGN");
         ipt(ns, variant, "-t", "nat", "-A", "FOREIGN", "-p", "tcp", "--dport", "9999", "-j", "RETURN");
         ipt(ns, variant, "-t", "nat", "-A", "PREROUTING", "-j", "FOREIGN");
+        // A kubelet-managed node: kubelet's canary says KUBE-FIREWALL is kubelet's too.
+        ipt(ns, variant, "-t", "filter", "-N", "KUBE-KUBELET-CANARY");
         ipt(ns, variant, "-t", "filter", "-N", "KUBE-FIREWALL");
         ipt(ns, variant, "-t", "filter", "-A", "OUTPUT", "-j", "KUBE-FIREWALL");
         IptablesBackend b = backend(ns, variant);
@@ -185,9 +188,11 @@ class IptablesApplyIT {
         assertThat(nat).doesNotContain("KUBE-").contains(":FOREIGN", "-A FOREIGN -p tcp -m tcp --dport 9999 -j RETURN",
                 "-A PREROUTING -j FOREIGN");
         assertThat(mangle).doesNotContain("KUBE-");
-        assertThat(filter.lines().filter(l -> l.startsWith(":KUBE-"))).containsExactly(":KUBE-FIREWALL - [0:0]");
+        assertThat(filter.lines().filter(l -> l.startsWith(":KUBE-")))
+                .containsExactlyInAnyOrder(":KUBE-FIREWALL - [0:0]", ":KUBE-KUBELET-CANARY - [0:0]");
         assertThat(filter).contains("-A INPUT -j ACCEPT", "-A OUTPUT -j KUBE-FIREWALL");
-        assertThat(filter.lines().filter(l -> l.contains("KUBE-") && !l.contains("KUBE-FIREWALL"))).isEmpty();
+        assertThat(filter.lines().filter(l -> l.contains("KUBE-") && !l.contains("KUBE-FIREWALL")
+                && !l.contains("KUBE-KUBELET-CANARY"))).isEmpty();
     }
 
     @ParameterizedTest
@@ -205,6 +210,45 @@ class IptablesApplyIT {
         assertThat(fullSyncRequests).hasValue(1);
         assertThat(save(ns, variant, "mangle", false)).contains(":" + CanaryMonitor.CANARY);
         assertThat(b.sync(new SyncRequest(ProxySnapshot.empty("test-node"), Set.of(), false)).fullSync()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(IptablesVariant.class)
+    void dualStackSyncWritesBothFamiliesAndCleanupRemovesBoth(IptablesVariant variant) throws Exception {
+        String ns = namespace(variant);
+        PrivilegedTier.require(variant.binary(IpFamily.IPv6, "restore"), variant.binary(IpFamily.IPv6, "save"));
+        io.sluice.core.model.ServicePortName name = io.sluice.core.model.ServicePortName.of("ns1", "svc1", "p80",
+                io.sluice.core.model.Protocol.TCP);
+        java.util.TreeMap<io.sluice.core.model.ServicePortName, io.sluice.core.model.ServicePort> svcs =
+                new java.util.TreeMap<>();
+        svcs.put(name, new io.sluice.core.model.ServicePort(name, io.sluice.core.model.ServiceType.NodePort,
+                List.of("172.30.0.41", "fd00:30::41"), 80, 30080, List.of(), List.of(), List.of(),
+                io.sluice.core.model.TrafficPolicy.Cluster, io.sluice.core.model.TrafficPolicy.Cluster,
+                io.sluice.core.model.SessionAffinity.NONE, 0, ""));
+        java.util.TreeMap<io.sluice.core.model.ServicePortName, List<io.sluice.core.model.Endpoint>> eps =
+                new java.util.TreeMap<>();
+        eps.put(name, List.of(io.sluice.core.model.Endpoint.ready("10.0.1.1", 80),
+                io.sluice.core.model.Endpoint.ready("fd00:10::1", 80)));
+        ProxySnapshot dual = new ProxySnapshot(svcs, eps, new io.sluice.core.model.NodeInfo("test-node",
+                List.of("192.168.0.2", "fd00::2"), new java.util.TreeMap<>(), false));
+        IptablesBackend b = backend(ns, variant);
+        assertThat(b.sync(SyncRequest.full(dual)).fullSync()).isTrue();
+        String v6 = save6(ns, variant, "nat");
+        assertThat(v6).contains("-d fd00:30::41/128", "--to-destination [fd00:10::1]:80",
+                "-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
+        assertThat(save(ns, variant, "nat", false)).contains("--to-destination 10.0.1.1:80")
+                .doesNotContain("fd00");
+
+        b.cleanup();
+        // KUBE-FIREWALL and its jumps are kubelet's (kube-proxy ensures them for both families) and stay.
+        assertThat((save6(ns, variant, "nat") + save6(ns, variant, "filter") + save6(ns, variant, "mangle")).lines()
+                .filter(l -> l.contains("KUBE-") && !l.contains("KUBE-FIREWALL"))).isEmpty();
+        assertThat(save(ns, variant, "nat", false)).doesNotContain("KUBE-");
+    }
+
+    private String save6(String ns, IptablesVariant variant, String table) {
+        return ok(List.of("ip", "netns", "exec", ns, variant.binary(IpFamily.IPv6, "save"), "-t", table)).lines()
+                .filter(l -> !l.startsWith("#")).reduce("", (a, b) -> a + b + "\n");
     }
 
     /** Sum of the packet counters ({@code [packets:bytes]}) of a chain's rules in {@code iptables-save -c}. */

@@ -16,6 +16,7 @@ import io.sluice.iptables.exec.IptablesException;
 import io.sluice.iptables.render.JumpRule;
 import io.sluice.iptables.render.JumpRules;
 import io.sluice.iptables.render.RenderOptions;
+import io.sluice.iptables.render.TopLevelRewrite;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,85 @@ class IptablesBackendTest {
     void setUp() {
         BackendContext ctx = new BackendContext(upstreamConfig(), metrics, KernelAssumptions.UPSTREAM_TESTS,
                 Clock.systemUTC(), fullSyncRequests::incrementAndGet);
-        backend = new IptablesBackend(ctx, system, UPSTREAM_MARK);
+        backend = new IptablesBackend(ctx, system, UPSTREAM_MARK, TopLevelRewrite.ALWAYS);
+    }
+
+    private IptablesBackend whenChangedBackend(FakeIptablesSystem sys, RecordingMetrics m) {
+        BackendContext ctx = new BackendContext(upstreamConfig(), m, KernelAssumptions.UPSTREAM_TESTS,
+                Clock.systemUTC(), () -> { });
+        return new IptablesBackend(ctx, sys, UPSTREAM_MARK, TopLevelRewrite.WHEN_CHANGED);
+    }
+
+    /** Rules in kube-proxy's own chains of a table (what {@code iptables_total} counts). */
+    static long kubeRules(FakeIptables k, String table) {
+        return k.chains(table).stream().filter(c -> c.startsWith("KUBE-"))
+                .mapToLong(c -> k.rules(table, c).map(List::size).orElse(0)).sum();
+    }
+
+    /**
+     * The same replay with {@link TopLevelRewrite#WHEN_CHANGED}: after every step the kernel holds exactly what the
+     * kube-proxy-parity (ALWAYS) backend leaves, the payloads leave unchanged top-level chains out, and
+     * {@code iptables_total} equals the rules in the kernel.
+     */
+    @Test
+    void syncRepeatedScenarioInWhenChangedModeLeavesTheSameKernelState() throws Exception {
+        SyncRepeatedScenario scenario = new SyncRepeatedScenario();
+        FakeIptablesSystem otherSystem = new FakeIptablesSystem();
+        FakeIptables other = otherSystem.fake(IpFamily.IPv4);
+        RecordingMetrics otherMetrics = new RecordingMetrics();
+        IptablesBackend whenChanged = whenChangedBackend(otherSystem, otherMetrics);
+        int step = 0;
+        try {
+            for (JsonNode s : scenario.steps) {
+                step++;
+                String op = s.get("op").asText();
+                if (op.equals("inject-kernel-rule")) {
+                    String rule = s.get("rule").asText();
+                    String chain = rule.split(" ")[1];
+                    for (FakeIptables k : List.of(kernel, other)) {
+                        k.injectRule(s.get("table").asText(), chain, rule.substring(("-A " + chain + " ").length()));
+                    }
+                    continue;
+                }
+                Set<NamespacedName> changed = scenario.apply(s);
+                SyncRequest request = new SyncRequest(scenario.snapshot(), changed, false);
+                int restoresBefore = other.restores().size();
+                if (s.path("expectRestoreFailure").asBoolean(false)) {
+                    assertThatThrownBy(() -> backend.sync(request)).isInstanceOf(SyncException.class);
+                    assertThatThrownBy(() -> whenChanged.sync(request)).isInstanceOf(SyncException.class);
+                    assertThat(otherMetrics.get("partialRestoreFailure/IPv4")).isEqualTo(1);
+                } else {
+                    backend.sync(request);
+                    whenChanged.sync(request);
+                }
+                for (String table : List.of("filter", "nat")) {
+                    assertThat(other.save(table)).as("step %d (%s) %s", step, op, table)
+                            .isEqualTo(kernel.save(table));
+                    if (!s.path("expectRestoreFailure").asBoolean(false)) {
+                        assertThat(otherMetrics.get("total/" + table + "/IPv4")).as("step %d %s total", step, table)
+                                .isEqualTo(kubeRules(other, table))
+                                .isEqualTo(metrics.get("total/" + table + "/IPv4"));
+                    }
+                }
+                String expected = s.path("expected").asText("");
+                List<String> payloads = other.restores().subList(restoresBefore, other.restores().size());
+                if (expected.contains("change-svc3-endpoint")) {
+                    assertThat(payloads).singleElement().satisfies(p -> {
+                        assertThat(p).as("endpoint change only").doesNotContain("KUBE-SERVICES")
+                                .doesNotContain("*filter");
+                        assertThat(otherMetrics.get("last/filter/IPv4")).isZero();
+                    });
+                } else if (expected.contains("no-change")) {
+                    assertThat(payloads).as("nothing changed: no restore").isEmpty();
+                    assertThat(otherMetrics.get("last/nat/IPv4")).isZero();
+                } else if (expected.contains("03-delete-svc2") || expected.contains("02-add-svc3")) {
+                    assertThat(payloads).singleElement().asString().contains(":KUBE-SERVICES - [0:0]");
+                }
+            }
+        } finally {
+            whenChanged.close();
+        }
+        assertThat(step).isEqualTo(scenario.steps.size());
     }
 
     @AfterEach
@@ -156,7 +235,8 @@ class IptablesBackendTest {
     }
 
     @Test
-    void cleanupRemovesOnlyKubeProxyChainsAndJumpRules() throws Exception {
+    void cleanupRemovesOnlyKubeProxyChainsAndJumpRulesAndLeavesKubeletsFirewallChain() throws Exception {
+        kernel.injectChain("filter", "KUBE-KUBELET-CANARY");
         kernel.injectChain("filter", "KUBE-FIREWALL");
         kernel.injectRule("filter", "INPUT", "-j KUBE-FIREWALL");
         kernel.injectRule("filter", "INPUT", "-j ACCEPT");
@@ -172,13 +252,43 @@ class IptablesBackendTest {
         backend.cleanup();
 
         assertThat(kernel.chains("nat")).noneMatch(c -> c.startsWith("KUBE-")).contains("FOREIGN");
-        assertThat(kernel.chains("filter")).filteredOn(c -> c.startsWith("KUBE-")).containsExactly("KUBE-FIREWALL");
+        assertThat(kernel.chains("filter")).filteredOn(c -> c.startsWith("KUBE-"))
+                .containsExactlyInAnyOrder("KUBE-FIREWALL", "KUBE-KUBELET-CANARY");
         assertThat(kernel.chains("mangle")).noneMatch(c -> c.startsWith("KUBE-"));
         assertThat(kernel.rules("filter", "INPUT").orElseThrow()).containsExactly("-j KUBE-FIREWALL", "-j ACCEPT");
         assertThat(kernel.rules("filter", "OUTPUT").orElseThrow()).containsExactly("-j KUBE-FIREWALL");
         assertThat(kernel.rules("nat", "PREROUTING").orElseThrow()).containsExactly("-j FOREIGN");
         assertThat(kernel.rules("nat", "FOREIGN").orElseThrow()).containsExactly("-j RETURN");
         assertThat(kernel.rules("filter", "KUBE-FIREWALL").orElseThrow()).isNotEmpty();
+    }
+
+    @Test
+    void onANodeWhereKubeletDoesNotManageIptablesCleanupLeavesNoKubeChainAtAll() throws Exception {
+        kernel.injectRule("filter", "INPUT", "-j ACCEPT");
+        SyncRepeatedScenario scenario = new SyncRepeatedScenario();
+        scenario.apply(scenario.steps.get(0));
+        backend.sync(SyncRequest.full(scenario.snapshot()));
+        assertThat(kernel.chains("filter")).contains("KUBE-FIREWALL");
+
+        backend.cleanup();
+        backend.cleanup();
+
+        assertThat(kernel.chains("filter")).noneMatch(c -> c.startsWith("KUBE-"));
+        assertThat(kernel.rules("filter", "INPUT").orElseThrow()).containsExactly("-j ACCEPT");
+        assertThat(kernel.rules("filter", "OUTPUT").orElseThrow()).isEmpty();
+    }
+
+    @Test
+    void cleanupLeavesAFirewallChainHoldingRulesSluiceDidNotWrite() throws Exception {
+        SyncRepeatedScenario scenario = new SyncRepeatedScenario();
+        scenario.apply(scenario.steps.get(0));
+        backend.sync(SyncRequest.full(scenario.snapshot()));
+        kernel.injectRule("filter", "KUBE-FIREWALL", "-s 203.0.113.0/24 -j DROP");
+
+        backend.cleanup();
+
+        assertThat(kernel.rules("filter", "KUBE-FIREWALL").orElseThrow()).contains("-s 203.0.113.0/24 -j DROP");
+        assertThat(kernel.rules("filter", "INPUT").orElseThrow()).contains("-j KUBE-FIREWALL");
     }
 
     @Test
@@ -222,6 +332,28 @@ class IptablesBackendTest {
         ProxySnapshot small = ProxySnapshot.empty("test-node");
         backend.sync(new SyncRequest(small, Set.of(), false));
         assertThat(kernel.saves()).hasSize(2);
+    }
+
+    @Test
+    void removedUdpEndpointsGetTheirConntrackEntriesDeletedAfterASuccessfulSync() throws Exception {
+        ProxySnapshot one = UdpConntrackCleanupTest.snapshot(java.util.Map.of(UdpConntrackCleanupTest.DNS,
+                List.of(io.sluice.core.model.Endpoint.ready("10.1.0.5", 53))));
+        ProxySnapshot moved = UdpConntrackCleanupTest.snapshot(java.util.Map.of(UdpConntrackCleanupTest.DNS,
+                List.of(io.sluice.core.model.Endpoint.ready("10.1.0.6", 53))));
+        backend.sync(SyncRequest.full(one));
+        int before = system.commandLog().size();
+        backend.sync(new SyncRequest(moved, Set.of(UdpConntrackCleanupTest.DNS.service()), false));
+        assertThat(system.commandLog().subList(before, system.commandLog().size())).contains(
+                List.of("conntrack", "-D", "-p", "udp", "--orig-dst", "10.96.0.10", "--orig-port-dst", "53",
+                        "--dst-nat", "10.1.0.5"),
+                List.of("conntrack", "-D", "-p", "udp", "--orig-port-dst", "30053", "--dst-nat", "10.1.0.5"));
+
+        kernel.failNextRestore("injected");
+        int afterFailure = system.commandLog().size();
+        assertThatThrownBy(() -> backend.sync(new SyncRequest(one, Set.of(UdpConntrackCleanupTest.DNS.service()),
+                false))).isInstanceOf(SyncException.class);
+        assertThat(system.commandLog().subList(afterFailure, system.commandLog().size()))
+                .as("nothing is cleared when the rules were not applied").noneMatch(c -> c.get(0).equals("conntrack"));
     }
 
     private int countOps(String op) {

@@ -161,7 +161,24 @@ public final class IpvsBackend implements ProxyBackend {
      */
     @Override
     public void cleanup() throws SyncException {
-        IpvsKernel k = kernel();
+        if (kernel != null) {
+            cleanup(kernel);
+            return;
+        }
+        IpvsKernel temporary;
+        try {
+            temporary = opener.openForCleanup();
+        } catch (IpvsException e) {
+            throw new SyncException("IPVS cleanup: " + e.getMessage(), e);
+        }
+        try {
+            cleanup(temporary);
+        } finally {
+            close(temporary);
+        }
+    }
+
+    private void cleanup(IpvsKernel k) throws SyncException {
         List<String> errors = new ArrayList<>();
         try {
             for (VirtualServer vs : k.ipvs().virtualServers()) {
@@ -237,13 +254,17 @@ public final class IpvsBackend implements ProxyBackend {
     @Override
     public void close() {
         if (kernel != null) {
-            kernel.ipvs().close();
-            if (kernel.link() instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.debug("closing {}: {}", DummyLink.NAME, e.toString());
-                }
+            close(kernel);
+        }
+    }
+
+    private static void close(IpvsKernel k) {
+        k.ipvs().close();
+        if (k.link() instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing {}: {}", DummyLink.NAME, e.toString());
             }
         }
     }

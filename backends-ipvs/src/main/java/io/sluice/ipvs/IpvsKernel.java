@@ -31,11 +31,94 @@ public record IpvsKernel(IpvsClient ipvs, DummyLink link, Ipset ipset, IptablesR
     @FunctionalInterface
     public interface Opener {
         IpvsKernel open() throws IpvsException;
+
+        /**
+         * For cleanup: like {@link #open()}, but a host without IPVS still gets its link, ipsets and rules removed
+         * (kube-proxy's cleanup skips IPVS when it has no handle). Defaults to {@link #open()}.
+         */
+        default IpvsKernel openForCleanup() throws IpvsException {
+            return open();
+        }
     }
 
     /** The real machine: netlink IPVS and link (found by name), the ipset/iptables CLIs, /proc/sys. */
     public static Opener real(KernelIpvs netlink, CommandRunner runner) {
-        return () -> new IpvsKernel(netlink.openClient(), netlink.openDummyLink(), new ProcessIpset(runner),
-                new ProcessIptablesRestore(runner), new IptablesJumps(runner), Sysctl.proc(), LocalAddresses.system());
+        return new Opener() {
+            @Override
+            public IpvsKernel open() throws IpvsException {
+                return with(netlink.openClient());
+            }
+
+            @Override
+            public IpvsKernel openForCleanup() throws IpvsException {
+                IpvsClient client;
+                try {
+                    client = netlink.openClient();
+                } catch (IpvsException e) {
+                    client = NoIpvs.INSTANCE;
+                }
+                return with(client);
+            }
+
+            private IpvsKernel with(IpvsClient client) throws IpvsException {
+                return new IpvsKernel(client, netlink.openDummyLink(), new ProcessIpset(runner),
+                        new ProcessIptablesRestore(runner), new IptablesJumps(runner), Sysctl.proc(),
+                        LocalAddresses.system());
+            }
+        };
+    }
+
+    /** A host without IPVS, for cleanup only: no virtual servers; any change is refused. */
+    enum NoIpvs implements IpvsClient {
+        INSTANCE;
+
+        @Override
+        public java.util.List<VirtualServer> virtualServers() {
+            return java.util.List.of();
+        }
+
+        @Override
+        public void addVirtualServer(VirtualServer vs) throws IpvsException {
+            throw unavailable("add-virtual-server", vs.toString());
+        }
+
+        @Override
+        public void updateVirtualServer(VirtualServer vs) throws IpvsException {
+            throw unavailable("update-virtual-server", vs.toString());
+        }
+
+        @Override
+        public void deleteVirtualServer(VirtualServer.Key vs) throws IpvsException {
+            throw unavailable("delete-virtual-server", vs.toString());
+        }
+
+        @Override
+        public java.util.List<RealServer> realServers(VirtualServer.Key vs) throws IpvsException {
+            throw unavailable("list-real-servers", vs.toString());
+        }
+
+        @Override
+        public void addRealServer(VirtualServer.Key vs, RealServer rs) throws IpvsException {
+            throw unavailable("add-real-server", vs.toString());
+        }
+
+        @Override
+        public void updateRealServer(VirtualServer.Key vs, RealServer rs) throws IpvsException {
+            throw unavailable("update-real-server", vs.toString());
+        }
+
+        @Override
+        public void deleteRealServer(VirtualServer.Key vs, RealServer rs) throws IpvsException {
+            throw unavailable("delete-real-server", vs.toString());
+        }
+
+        @Override
+        public void setTimeouts(int tcp, int tcpFin, int udp) throws IpvsException {
+            throw unavailable("set-timeouts", "config");
+        }
+
+        private static IpvsException unavailable(String op, String object) {
+            return new IpvsException(op, object, 0, "IPVS is not available on this host");
+        }
     }
 }

@@ -204,20 +204,19 @@ public final class IpvsReconciler {
 
     /**
      * Reads virtual servers (HASHED flag stripped) and, for the managed families, their real servers; the addresses
-     * on kube-ipvs0 (a link that cannot be read counts as missing); and the entries of our ipsets. The iptables
+     * on kube-ipvs0; and the entries of our ipsets. The iptables
      * rules are not read back; instead every full resync restores them again (as kube-proxy does on every sync), which
      * also repairs chains someone else flushed. Partial syncs restore them only when the payload changed.
      */
     private ObservedState readKernel(Set<IpFamily> families) throws SyncException {
         ObservedState s = ObservedState.empty();
+        // The link's existence is not observable through DummyLink (a missing link may list no addresses), so every
+        // full resync ensures it again, as kube-proxy's EnsureDummyDevice does on every sync. Idempotent.
+        s.linkExists = false;
         try {
             s.bound.addAll(link.addresses());
-            // DummyLink.addresses() is empty (not an error) when the link is missing (RtnetlinkDummyLink), so only
-            // bound addresses prove the link exists; otherwise ensure it (idempotent, one RTM_GETLINK when present).
-            s.linkExists = !s.bound.isEmpty();
         } catch (IpvsException e) {
             LOG.info("{} not readable, will (re)create it: {}", DummyLink.NAME, e.getMessage());
-            s.linkExists = false;
         }
         try {
             for (VirtualServer vs : ipvs.virtualServers()) {

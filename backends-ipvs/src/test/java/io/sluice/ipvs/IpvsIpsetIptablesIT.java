@@ -1,5 +1,6 @@
 package io.sluice.ipvs;
 
+import io.sluice.testsupport.PrivilegedTier;
 import io.sluice.core.backend.BackendContext;
 import io.sluice.core.backend.KernelAssumptions;
 import io.sluice.core.backend.SyncRequest;
@@ -35,15 +36,15 @@ class IpvsIpsetIptablesIT {
 
     @BeforeEach
     void setUp() {
-        Privileged.require("ip", "ipset", "iptables-restore", "iptables", "iptables-save");
-        assertThat(Privileged.host("ip", "netns", "add", ns).ok()).isTrue();
-        runner = Privileged.inNetns(ns);
+        PrivilegedTier.require("ip", "ipset", "iptables-restore", "iptables", "iptables-save");
+        assertThat(NetnsCommands.host("ip", "netns", "add", ns).ok()).isTrue();
+        runner = NetnsCommands.inNetns(ns);
     }
 
     @AfterEach
     void tearDown() {
         if (runner != null) {
-            Privileged.host("ip", "netns", "del", ns);
+            NetnsCommands.host("ip", "netns", "del", ns);
         }
     }
 
@@ -99,11 +100,11 @@ class IpvsIpsetIptablesIT {
         backend.sync(new SyncRequest(snapshot(false), Set.of(), false));
         assertThat(run("ipset", "save")).doesNotContain("172.30.0.46");
 
-        // A full resync re-reads ipset save: nothing differs; only the iptables restore is repeated.
+        // A full resync re-reads ipset save: nothing differs; only the link is ensured and the iptables restored again.
         int restores = fakes.metrics.errors.size();
         SyncResult again = backend.sync(SyncRequest.full(snapshot(false)));
         assertThat(again.fullSync()).isTrue();
-        assertThat(again.bytesWritten()).isEqualTo(1);
+        assertThat(again.bytesWritten()).isEqualTo(2);
         assertThat(fakes.metrics.errors).hasSize(restores);
         assertThat(backend.sync(new SyncRequest(snapshot(false), Set.of(), false)).bytesWritten()).isZero();
 
@@ -116,7 +117,7 @@ class IpvsIpsetIptablesIT {
 
     @Test
     void dualStackRoundTrips() throws Exception {
-        Privileged.require("ip6tables-restore", "ip6tables-save");
+        PrivilegedTier.require("ip6tables-restore", "ip6tables-save");
         TestKernel fakes = new TestKernel();
         BackendContext ctx = new BackendContext(TestConfigs.ipvs(), fakes.metrics, KernelAssumptions.DUMP_DEFAULTS,
                 fakes.clock, () -> { });
@@ -139,7 +140,7 @@ class IpvsIpsetIptablesIT {
         assertThat(run("ip6tables-save", "-t", "nat")).contains("-A KUBE-SERVICES -s ::1/128 -j RETURN")
                 .contains("KUBE-6-CLUSTER-IP");
         SyncResult again = backend.sync(SyncRequest.full(s));
-        assertThat(again.bytesWritten()).as("only the two iptables restores").isEqualTo(2);
+        assertThat(again.bytesWritten()).as("the link ensured and the two iptables restores").isEqualTo(3);
 
         backend.cleanup();
         assertThat(run("ipset", "list", "-n")).doesNotContain("KUBE-");

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
  * {@code sluice cleanup}: removes what Sluice (or kube-proxy in the same mode) installed and nothing else; the only
  * way Sluice's rules are ever removed. Idempotent: a second run finds nothing and succeeds.
  */
-@Command(name = "cleanup", description = "Remove the rules and objects Sluice (or kube-proxy in the same mode) installed.")
+@Command(name = "cleanup", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class, description = "Remove the rules and objects Sluice (or kube-proxy in the same mode) installed.")
 public final class CleanupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

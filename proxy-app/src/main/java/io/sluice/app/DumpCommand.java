@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
  * {@code sluice dump}: prints exactly what a full sync would write for the given objects, without touching or reading
  * the machine. Byte-identical output for the same input.
  */
-@Command(name = "dump", description = "Print what a full sync would write for the given objects (no root needed).")
+@Command(name = "dump", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class, description = "Print what a full sync would write for the given objects (no root needed).")
 public final class DumpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

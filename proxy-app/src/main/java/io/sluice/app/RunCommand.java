@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * tracker; the sync engine drives the backend; /metrics and /healthz are served. SIGTERM stops the sources and the
  * loop and leaves every rule in place, so traffic keeps flowing while the DaemonSet pod restarts.
  */
-@Command(name = "run", description = "Run the proxy: keep the kernel in sync with the cluster (or object files).")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class, description = "Run the proxy: keep the kernel in sync with the cluster (or object files).")
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     private static final Duration FILE_POLL_INTERVAL = Duration.ofSeconds(1);

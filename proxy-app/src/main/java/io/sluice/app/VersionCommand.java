@@ -5,7 +5,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice version}: prints the version, the Java runtime and the backends found on the class path. */
-@Command(name = "version", description = "Print the version and the available backends.")
+@Command(name = "version", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class, description = "Print the version and the available backends.")
 public final class VersionCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -12,6 +12,7 @@ import io.sluice.iptables.render.IptablesRenderer;
 import io.sluice.iptables.render.RenderOptions;
 import io.sluice.iptables.render.RenderRequest;
 import io.sluice.iptables.render.RenderedRules;
+import io.sluice.iptables.render.TopLevelRewrite;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -33,14 +34,16 @@ import java.util.TreeSet;
 /**
  * The iptables benchmark behind {@code scripts/bench-iptables.sh}: render and apply a synthetic cluster (default
  * 10,000 Services × 10 endpoints) with real {@code iptables-legacy-restore} and {@code iptables-nft-restore} inside
- * fresh network namespaces {@code slap-bench-*} (never the host's), then one endpoint change as a partial sync.
+ * fresh network namespaces {@code slpp-bench-*} (never the host's), then one endpoint change as a partial sync, in
+ * both {@link TopLevelRewrite} modes side by side.
  * Prints a Markdown report and, with {@code --write FILE}, replaces the {@code ## iptables} section of that file.
  *
  * <p>Options: {@code --services N --endpoints M --runs R --nft-sizes 1000,2000 --nft-timeout SECONDS --write FILE}.
- * Needs root, iproute2 and both iptables variants. Deterministic input (seed 1); times are wall-clock.
+ * Needs root, iproute2 and both iptables variants. Deterministic input (seed 1); render times are reported as wall
+ * time and as the rendering thread's CPU time (the machine may be shared).
  */
 public final class IptablesBenchmark {
-    private static final String NS_PREFIX = "slap-bench-";
+    private static final String NS_PREFIX = "slpp-bench-";
     private final CommandRunner runner = new ProcessCommandRunner();
     private final List<String> report = new ArrayList<>();
     private final List<String> namespaces = new ArrayList<>();
@@ -98,18 +101,19 @@ public final class IptablesBenchmark {
         ProxySnapshot snapshot2 = changed.snapshot();
         Set<io.sluice.core.model.NamespacedName> changedServices = Set.of(cluster.service(0));
 
-        // Full render: warm-up, then the median of `runs`.
+        // Full render with a fresh renderer each time (nothing memoised): warm-up, then the median of `runs`.
         for (int i = 0; i < 3; i++) {
-            renderer.render(snapshot, RenderRequest.full(Set.of()));
+            renderer().render(snapshot, RenderRequest.full(Set.of()));
         }
         List<Long> fullTimes = new ArrayList<>();
         List<Long> fullCpu = new ArrayList<>();
         long gcBefore = gcMillis();
         RenderedRules full = null;
         for (int i = 0; i < runs; i++) {
+            IptablesRenderer fresh = renderer();
             long c0 = cpuNanos();
             long t0 = System.nanoTime();
-            full = renderer.render(snapshot, RenderRequest.full(Set.of()));
+            full = fresh.render(snapshot, RenderRequest.full(Set.of()));
             fullTimes.add(System.nanoTime() - t0);
             fullCpu.add(cpuNanos() - c0);
         }
@@ -117,49 +121,49 @@ public final class IptablesBenchmark {
         long fullCpuMedian = median(fullCpu);
         long fullRenderMedian = median(fullTimes);
         String payload = full.payload();
-        long lines = payload.chars().filter(c -> c == '\n').count();
-        long bytes = payload.getBytes(StandardCharsets.UTF_8).length;
+        long lines = lines(payload);
+        long bytes = utf8(payload);
 
-        // Partial render after one endpoint change, chains as they would exist after the full sync.
+        // Partial renders after one endpoint change, chains as they exist after the full sync: kube-proxy parity
+        // (ALWAYS) and Sluice's default (WHEN_CHANGED), both with the per-port memo warm, plus ALWAYS on a renderer
+        // that has memoised nothing (what every partial render cost before the memo).
         Set<String> existing = new TreeSet<>(full.activeNatChains());
-        RenderRequest partialRequest = new RenderRequest(false, changedServices, existing);
-        for (int i = 0; i < 3; i++) {
-            renderer.render(snapshot2, partialRequest);
-        }
-        List<Long> partialTimes = new ArrayList<>();
-        List<Long> partialCpu = new ArrayList<>();
-        RenderedRules partial = null;
-        for (int i = 0; i < runs; i++) {
-            long c0 = cpuNanos();
-            long t0 = System.nanoTime();
-            partial = renderer.render(snapshot2, partialRequest);
-            partialTimes.add(System.nanoTime() - t0);
-            partialCpu.add(cpuNanos() - c0);
-        }
-        long partialCpuMedian = median(partialCpu);
-        long partialRenderMedian = median(partialTimes);
-        String partialPayload = partial.payload();
-        long partialLines = partialPayload.chars().filter(c -> c == '\n').count();
-        long partialBytes = partialPayload.getBytes(StandardCharsets.UTF_8).length;
+        RenderRequest always = new RenderRequest(false, changedServices, existing);
+        Timed alwaysT = timePartial(renderer, snapshot, snapshot2, always, TopLevelRewrite.ALWAYS);
+        Timed whenChangedT = timePartial(renderer, snapshot, snapshot2, always, TopLevelRewrite.WHEN_CHANGED);
+        RenderRequest unscanned = new RenderRequest(false, changedServices, Set.of());
+        Timed alwaysNoScanT = timePartial(renderer, snapshot, snapshot2, unscanned, TopLevelRewrite.ALWAYS);
+        Timed whenChangedNoScanT = timePartial(renderer, snapshot, snapshot2, unscanned, TopLevelRewrite.WHEN_CHANGED);
+        Timed coldT = timeCold(snapshot2, always);
+        Timed coldWcT = timeCold(snapshot2, always.withTopLevel(TopLevelRewrite.WHEN_CHANGED, full.topLevelChains()));
+        long memoBytes = retainedBytes(snapshot);
+        String alwaysPayload = alwaysT.rules().payload();
+        String wcPayload = whenChangedT.rules().payload();
 
-        // Legacy: apply the full payload into a fresh namespace, then the partial one.
-        Applied legacy = renderOnly ? new Applied("not run (--render-only)", "not run", -1, -1)
-                : apply(IptablesVariant.LEGACY, payload, partialPayload, Duration.ofMinutes(10));
+        // Legacy: apply the full payload into a fresh namespace, then both partial payloads (same change).
+        Applied legacy = renderOnly ? Applied.notRun() : apply(IptablesVariant.LEGACY, payload,
+                List.of(alwaysPayload, wcPayload), Duration.ofMinutes(10));
 
         // nft at the sizes it finishes.
         List<String> nftRows = new ArrayList<>();
         for (int size : renderOnly ? new int[0] : nftSizes) {
             SyntheticCluster c = SyntheticCluster.generate(size, endpoints, 1);
-            RenderedRules f = renderer.render(c.snapshot(), RenderRequest.full(Set.of()));
-            RenderedRules p = renderer.render(c.withEndpointChanged(0, 0).snapshot(),
-                    new RenderRequest(false, Set.of(c.service(0)), new TreeSet<>(f.activeNatChains())));
-            Applied a = apply(IptablesVariant.NFT, f.payload(), p.payload(), Duration.ofSeconds(nftTimeoutSeconds));
-            nftRows.add(String.format(Locale.ROOT, "| iptables-nft | %,d × %d | %s | %s | %s |", size, endpoints,
-                    size(f.payload()), a.full(), a.partial()));
+            IptablesRenderer r = renderer();
+            RenderedRules f = r.render(c.snapshot(), RenderRequest.full(Set.of()));
+            RenderRequest pa = new RenderRequest(false, Set.of(c.service(0)), new TreeSet<>(f.activeNatChains()));
+            ProxySnapshot changedSnapshot = c.withEndpointChanged(0, 0).snapshot();
+            String pA = r.render(changedSnapshot, pa).payload();
+            String pW = r.render(changedSnapshot, pa.withTopLevel(TopLevelRewrite.WHEN_CHANGED, f.topLevelChains()))
+                    .payload();
+            Applied a = apply(IptablesVariant.NFT, f.payload(), List.of(pA, pW),
+                    Duration.ofSeconds(nftTimeoutSeconds));
+            nftRows.add(String.format(Locale.ROOT, "| iptables-nft | %,d × %d | %s | %s | %s | %s |", size, endpoints,
+                    size(f.payload()), a.full(), a.partial(0), a.partial(1)));
         }
         if (Arrays.stream(nftSizes).noneMatch(s -> s == services)) {
-            nftRows.add(String.format(Locale.ROOT, "| iptables-nft | %,d × %d | %s | not attempted (smaller sizes "
-                    + "already take long; see above) | not attempted |", services, endpoints, size(payload)));
+            nftRows.add(String.format(Locale.ROOT, "| iptables-nft | %,d × %d | %s | not attempted: the full "
+                    + "restore grows faster than linearly with size (rows above) | not attempted | not attempted |",
+                    services, endpoints, size(payload)));
         }
         long peakHeap = peakHeapBytes();
 
@@ -170,42 +174,73 @@ public final class IptablesBenchmark {
                 + "` (`io.sluice.iptables.bench.IptablesBenchmark`), one run, on: " + machine() + ".");
         report.add("Input: `SyntheticCluster.generate(" + services + ", " + endpoints + ", seed 1)` (about 70% "
                 + "ClusterIP, 20% NodePort, 10% LoadBalancer, 5% UDP), IPv4, nfacct off, `--random-fully` on. "
-                + "Restores run with `--noflush --counters` in fresh network namespaces.");
+                + "Restores run with `--noflush --counters` in fresh network namespaces. The partial sync is one "
+                + "endpoint of one Service changing. `ALWAYS` is kube-proxy's behaviour (every sync rewrites the "
+                + "filter table and the nat chains KUBE-SERVICES, KUBE-NODEPORTS, KUBE-POSTROUTING, KUBE-MARK-MASQ); "
+                + "`WHEN_CHANGED` (Sluice's default, `TopLevelRewrite`) leaves top-level chains whose rules did not "
+                + "change out of partial payloads. CPU is the rendering thread's CPU time; wall time includes waiting "
+                + "for a CPU on this shared machine.");
         report.add("");
         report.add("| measurement | value |");
         report.add("|---|---|");
-        report.add(String.format(Locale.ROOT, "| full render, %,d services × %d endpoints (median of %d after warm-up) "
-                + "| %s wall, %s CPU of the rendering thread, %s GC per render |", services, endpoints, runs,
+        report.add(String.format(Locale.ROOT, "| full render, %,d services × %d endpoints, fresh renderer (median of "
+                + "%d after warm-up) | %s wall, %s CPU, %s GC per render |", services, endpoints, runs,
                 ms(fullRenderMedian), ms(fullCpuMedian), ms(gcPerRender * 1_000_000L)));
-        report.add(String.format(Locale.ROOT, "| full payload | %,d lines, %s (filter %,d rules, nat %,d rules) |",
-                lines, mib(bytes), full.filterRules(), full.natLast()));
+        report.add(String.format(Locale.ROOT, "| full payload (same in both modes) | %,d lines, %s (filter %,d rules, "
+                + "nat %,d rules) |", lines, mib(bytes), full.filterRules(), full.natLast()));
         report.add("| `iptables-legacy-restore` of the full payload into an empty namespace | " + legacy.full() + " |");
-        report.add(String.format(Locale.ROOT, "| partial render after one endpoint change (median of %d) | %s wall, "
-                + "%s CPU |", runs, ms(partialRenderMedian), ms(partialCpuMedian)));
-        report.add(String.format(Locale.ROOT, "| partial payload | %,d lines, %s (%.1f%% of the full payload's "
-                + "bytes) |", partialLines, kib(partialBytes), 100.0 * partialBytes / bytes));
-        report.add("| `iptables-legacy-restore` of the partial payload | " + legacy.partial() + " |");
-        report.add(String.format(Locale.ROOT, "| partial sync total (render + legacy restore) | %s |",
-                legacy.partialNanos() < 0 ? "n/a" : ms(partialRenderMedian + legacy.partialNanos())));
-        report.add(String.format(Locale.ROOT, "| ratio full render / partial render | %.1f× |",
-                (double) fullRenderMedian / Math.max(1, partialRenderMedian)));
-        if (legacy.fullNanos() > 0) {
-            report.add(String.format(Locale.ROOT, "| ratio legacy restore / full render | %.1f× |",
-                    (double) legacy.fullNanos() / fullRenderMedian));
-        }
+        report.add(String.format(Locale.ROOT, "| heap retained by a renderer's per-port memo after a full render "
+                + "(used heap after GC, with minus without) | %s |", mib(memoBytes)));
         report.add(String.format(Locale.ROOT, "| peak JVM heap (sum of heap pools' peak usage) | %s |", mib(peakHeap)));
         report.add("");
-        report.add("| variant | cluster | full payload | full restore | partial restore (one endpoint) |");
-        report.add("|---|---|---|---|---|");
-        report.add(String.format(Locale.ROOT, "| iptables-legacy | %,d × %d | %s | %s | %s |", services, endpoints,
-                size(payload), legacy.full(), legacy.partial()));
+        report.add(String.format(Locale.ROOT, "| partial sync (median of %d, memo warm) | ALWAYS (kube-proxy parity) "
+                + "| WHEN_CHANGED (default) | ratio ALWAYS / WHEN_CHANGED |", runs));
+        report.add("|---|---|---|---|");
+        report.add(String.format(Locale.ROOT, "| payload lines | %,d | %,d | %s |", lines(alwaysPayload),
+                lines(wcPayload), ratio(lines(alwaysPayload), lines(wcPayload))));
+        report.add(String.format(Locale.ROOT, "| payload bytes | %s | %s | %s |", kib(utf8(alwaysPayload)),
+                kib(utf8(wcPayload)), ratio(utf8(alwaysPayload), utf8(wcPayload))));
+        report.add(String.format(Locale.ROOT, "| of which the changed Service's own chains (SVC/SEP/EXT/FW/SVL) | "
+                + "%,d lines | %,d lines | |", serviceChainLines(alwaysPayload), serviceChainLines(wcPayload)));
+        report.add(String.format(Locale.ROOT, "| render CPU | %s | %s | %s |", ms(alwaysT.cpu()), ms(whenChangedT.cpu()),
+                ratio(alwaysT.cpu(), whenChangedT.cpu())));
+        report.add(String.format(Locale.ROOT, "| render wall | %s | %s | %s |", ms(alwaysT.wall()),
+                ms(whenChangedT.wall()), ratio(alwaysT.wall(), whenChangedT.wall())));
+        report.add(String.format(Locale.ROOT, "| render CPU without the stale-chain scan (no existing chains passed, "
+                + "as between syncPeriod scans above 1,000 endpoints) | %s | %s | %s |", ms(alwaysNoScanT.cpu()),
+                ms(whenChangedNoScanT.cpu()), ratio(alwaysNoScanT.cpu(), whenChangedNoScanT.cpu())));
+        report.add(String.format(Locale.ROOT, "| render CPU on a renderer with nothing memoised (every partial render "
+                + "before per-port reuse) | %s | %s | %s |", ms(coldT.cpu()), ms(coldWcT.cpu()),
+                ratio(coldT.cpu(), coldWcT.cpu())));
+        report.add(String.format(Locale.ROOT, "| ratio render CPU nothing memoised / memo warm | %s | %s | |",
+                ratio(coldT.cpu(), alwaysT.cpu()), ratio(coldWcT.cpu(), whenChangedT.cpu())));
+        report.add("| `iptables-legacy-restore` of the partial payload | " + legacy.partial(0) + " | "
+                + legacy.partial(1) + " | " + ratio(legacy.partialNanos(0), legacy.partialNanos(1)) + " |");
+        report.add(String.format(Locale.ROOT, "| partial sync total (render wall + legacy restore) | %s | %s | %s |",
+                legacy.partialNanos(0) < 0 ? "n/a" : ms(alwaysT.wall() + legacy.partialNanos(0)),
+                legacy.partialNanos(1) < 0 ? "n/a" : ms(whenChangedT.wall() + legacy.partialNanos(1)),
+                legacy.partialNanos(1) < 0 ? "n/a" : ratio(alwaysT.wall() + legacy.partialNanos(0),
+                        whenChangedT.wall() + legacy.partialNanos(1))));
+        report.add(String.format(Locale.ROOT, "| ratio full render CPU / partial render CPU | %s | %s | |",
+                ratio(fullCpuMedian, alwaysT.cpu()), ratio(fullCpuMedian, whenChangedT.cpu())));
+        report.add("");
+        report.add("| variant | cluster | full payload | full restore | partial restore ALWAYS | partial restore "
+                + "WHEN_CHANGED |");
+        report.add("|---|---|---|---|---|---|");
+        report.add(String.format(Locale.ROOT, "| iptables-legacy | %,d × %d | %s | %s | %s | %s |", services,
+                endpoints, size(payload), legacy.full(), legacy.partial(0), legacy.partial(1)));
         report.addAll(nftRows);
         report.add("");
-        report.add("A partial payload still carries the whole filter table and the nat chains KUBE-SERVICES, "
-                + "KUBE-NODEPORTS, KUBE-POSTROUTING and KUBE-MARK-MASQ (kube-proxy rewrites them on every sync); only "
-                + "the changed Service's KUBE-SVC/SEP/EXT chains are added, so its size grows with the number of "
-                + "services, not endpoints. `iptables-legacy-restore` replaces whole tables in the kernel, so even a "
-                + "small payload pays for the size of the existing nat table.");
+        report.add("With `ALWAYS` a partial payload carries the whole filter table and the nat top-level chains, so "
+                + "its size grows with the number of services; with `WHEN_CHANGED` an endpoint change writes only the "
+                + "changed Service's chains (plus `-X` of a replaced endpoint chain), and a change that adds or removes "
+                + "a cluster IP or node port also rewrites KUBE-SERVICES or KUBE-NODEPORTS. Both modes reuse the "
+                + "memoised rules of unchanged services, so a partial render renders only the changed service; what "
+                + "remains is linear in the cluster but renders no rules: reading the snapshot, comparing each port's "
+                + "inputs with the memo, assembling the top-level chains from memoised lines and, when existing "
+                + "chains are passed, the stale-chain scan over them. "
+                + "`iptables-legacy-restore` replaces whole tables in the kernel, so even a small payload pays for the "
+                + "size of the existing nat table; `iptables-nft-restore` pays for what the payload touches.");
         String section = String.join("\n", report) + "\n";
         System.out.print(section);
         if (write != null) {
@@ -214,15 +249,108 @@ public final class IptablesBenchmark {
         }
     }
 
-    private record Applied(String full, String partial, long fullNanos, long partialNanos) {
+    private record Timed(RenderedRules rules, long wall, long cpu) {
     }
 
-    private Applied apply(IptablesVariant variant, String fullPayload, String partialPayload, Duration timeout) {
+    /**
+     * Median wall and CPU time of rendering {@code after} with {@code request} on a warm renderer; before each timed
+     * render {@code before} is rendered (untimed), so every timed render sees the change anew; its top-level
+     * chains are the previous ones, as the backend keeps them after a successful restore.
+     */
+    private Timed timePartial(IptablesRenderer renderer, ProxySnapshot before, ProxySnapshot after,
+                              RenderRequest partial, TopLevelRewrite mode) {
+        List<Long> wall = new ArrayList<>();
+        List<Long> cpu = new ArrayList<>();
+        RenderedRules r = null;
+        for (int i = 0; i < runs + 3; i++) {
+            RenderedRules previous = renderer.render(before, RenderRequest.full(Set.of()));
+            RenderRequest request = partial.withTopLevel(mode, previous.topLevelChains());
+            long c0 = cpuNanos();
+            long t0 = System.nanoTime();
+            r = renderer.render(after, request);
+            if (i >= 3) {
+                wall.add(System.nanoTime() - t0);
+                cpu.add(cpuNanos() - c0);
+            }
+        }
+        return new Timed(r, median(wall), median(cpu));
+    }
+
+    /** Median times of a partial render on a renderer that has memoised nothing (fresh each time). */
+    private Timed timeCold(ProxySnapshot after, RenderRequest request) {
+        List<Long> wall = new ArrayList<>();
+        List<Long> cpu = new ArrayList<>();
+        RenderedRules r = null;
+        for (int i = 0; i < runs; i++) {
+            IptablesRenderer fresh = renderer();
+            long c0 = cpuNanos();
+            long t0 = System.nanoTime();
+            r = fresh.render(after, request);
+            wall.add(System.nanoTime() - t0);
+            cpu.add(cpuNanos() - c0);
+        }
+        return new Timed(r, median(wall), median(cpu));
+    }
+
+    /** Heap a renderer keeps after one full render of {@code snapshot} (its memo), by used heap after GC. */
+    private static long retainedBytes(ProxySnapshot snapshot) {
+        long before = usedAfterGc();
+        IptablesRenderer r = renderer();
+        r.render(snapshot, RenderRequest.full(Set.of()));
+        long after = usedAfterGc();
+        // Keep r reachable until the second measurement.
+        return r.options() == null ? -1 : after - before;
+    }
+
+    private static long usedAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    private static long lines(String payload) {
+        return payload.chars().filter(c -> c == '\n').count();
+    }
+
+    private static long utf8(String payload) {
+        return payload.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static long serviceChainLines(String payload) {
+        return payload.lines().filter(IptablesBenchmark::isServiceChainLine).count();
+    }
+
+    private static String ratio(long a, long b) {
+        return a < 0 || b <= 0 ? "n/a" : String.format(Locale.ROOT, "%,.1f×", (double) a / b);
+    }
+
+    /** A full restore, then each partial payload in turn into the same namespace. */
+    private record Applied(String full, List<String> partials, long fullNanos, List<Long> partialNanosList) {
+        static Applied notRun() {
+            return new Applied("not run (--render-only)", List.of(), -1, List.of());
+        }
+
+        static Applied failed(String full) {
+            return new Applied(full, List.of(), -1, List.of());
+        }
+
+        String partial(int i) {
+            return i < partials.size() ? partials.get(i) : "not attempted";
+        }
+
+        long partialNanos(int i) {
+            return i < partialNanosList.size() ? partialNanosList.get(i) : -1;
+        }
+    }
+
+    private Applied apply(IptablesVariant variant, String fullPayload, List<String> partialPayloads, Duration timeout) {
         String ns = NS_PREFIX + variant.name().toLowerCase(Locale.ROOT);
         runner.run(List.of("ip", "netns", "del", ns));
         CommandRunner.CommandResult add = runner.run(List.of("ip", "netns", "add", ns));
         if (!add.ok()) {
-            return new Applied("failed: " + add.stderr().strip(), "not attempted", -1, -1);
+            return Applied.failed("failed: " + add.stderr().strip());
         }
         namespaces.add(ns);
         // coreutils timeout kills the restore itself; the runner's own timeout only starts once stdin is written.
@@ -233,19 +361,29 @@ public final class IptablesBenchmark {
         long fullNanos = System.nanoTime() - t0;
         if (r.exitCode() == 124) {
             deleteNamespace(ns);
-            return new Applied("timeout after " + timeout.toSeconds() + " s", "not attempted", -1, -1);
+            return Applied.failed("timeout after " + timeout.toSeconds() + " s");
         }
         if (!r.ok()) {
             deleteNamespace(ns);
-            return new Applied("failed (exit " + r.exitCode() + "): " + firstLine(r.stderr()), "not attempted", -1, -1);
+            return Applied.failed("failed (exit " + r.exitCode() + "): " + firstLine(r.stderr()));
         }
-        long t1 = System.nanoTime();
-        CommandRunner.CommandResult p = runner.run(argv, partialPayload, timeout.plusMinutes(1));
-        long partialNanos = System.nanoTime() - t1;
-        String partial = p.ok() ? ms(partialNanos) : p.exitCode() == 124 ? "timeout after " + timeout.toSeconds()
-                + " s" : "failed (exit " + p.exitCode() + "): " + firstLine(p.stderr());
+        List<String> results = new ArrayList<>();
+        List<Long> nanos = new ArrayList<>();
+        for (String partialPayload : partialPayloads) {
+            if (partialPayload.isEmpty()) {
+                results.add("nothing to restore");
+                nanos.add(0L);
+                continue;
+            }
+            long t1 = System.nanoTime();
+            CommandRunner.CommandResult p = runner.run(argv, partialPayload, timeout.plusMinutes(1));
+            long partialNanos = System.nanoTime() - t1;
+            results.add(p.ok() ? ms(partialNanos) : p.exitCode() == 124 ? "timeout after " + timeout.toSeconds()
+                    + " s" : "failed (exit " + p.exitCode() + "): " + firstLine(p.stderr()));
+            nanos.add(p.ok() ? partialNanos : -1);
+        }
         deleteNamespace(ns);
-        return new Applied(ms(fullNanos), partial, fullNanos, p.ok() ? partialNanos : -1);
+        return new Applied(ms(fullNanos), results, fullNanos, nanos);
     }
 
     private void deleteNamespace(String ns) {
@@ -282,6 +420,12 @@ public final class IptablesBenchmark {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    private static boolean isServiceChainLine(String line) {
+        String chain = line.startsWith(":") ? line.substring(1).split(" ")[0]
+                : line.startsWith("-A ") || line.startsWith("-X ") ? line.split(" ")[1] : "";
+        return io.sluice.iptables.render.ChainNames.isServiceChain(chain);
     }
 
     private static long cpuNanos() {

@@ -16,7 +16,8 @@ import java.util.TreeSet;
  *       {@code iptables-restore -T <table> --noflush --counters} each ({@link #restorePayload});</li>
  *   <li>finally {@code iptables -X KUBE-PROXY-CANARY -t mangle}.</li>
  * </ol>
- * KUBE-FIREWALL is left in place because kubelet owns it too.
+ * kube-proxy leaves KUBE-FIREWALL in place because kubelet owns it too; Sluice's cleanup removes it only when no
+ * kubelet manages iptables on the node and the chain holds nothing but Sluice's rule (see IptablesCleanup).
  */
 public final class CleanupRules {
     /** nat chains removed besides the service chains. */

@@ -12,10 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import static io.sluice.iptables.render.ChainNames.KUBE_EXTERNAL_SERVICES;
 import static io.sluice.iptables.render.ChainNames.KUBE_FIREWALL;
@@ -34,7 +36,14 @@ import static io.sluice.iptables.render.ChainNames.KUBE_SERVICES;
  * <p>Ordering: service ports in snapshot order (sorted by {@link ServicePortName}), upstream's order within a service
  * port, stale chains sorted. The same snapshot, options and request always give a byte-identical payload.
  *
- * <p>Pure and stateless: no process, no clock; {@code render} may be called from any thread. A service port with a
+ * <p>Pure: no process, no clock, and the output depends only on the snapshot, the options and the request (the
+ * previous top-level chains travel in {@link RenderRequest#previousTopLevel()}, never in the renderer). The one piece
+ * of state is a cache: each service port's rules are memoised with the inputs that determine them (its
+ * {@link ServicePort}, its endpoints of the family, the node's zone, large-cluster mode; the node name and other
+ * options are fixed per renderer), so a render only renders ports whose inputs changed and then assembles the
+ * top-level chains; the output is byte-identical to a fresh renderer's ({@code RenderReuseProperties}). The memo
+ * holds one entry per current port (about the size of one full payload). {@code render} may be called from any
+ * thread; concurrent renders stay correct (an entry is used only when its inputs match). A service port with a
  * value that fails the argument whitelist is left out whole and listed in
  * {@link RenderedRules#skippedServicePorts()}; render never throws for bad snapshot content.
  */
@@ -49,6 +58,12 @@ public final class IptablesRenderer {
     private final NodePortAddresses nodePortAddresses;
     private final boolean localhostNodePorts;
     private final boolean ipv6;
+    /**
+     * Per-port rules of the last render, reused while a port's inputs are unchanged (a cache: the output never
+     * depends on it). Replaced as a whole after each render; concurrent renders stay correct because an entry is
+     * only reused when its recorded inputs equal the current ones.
+     */
+    private volatile Map<ServicePortName, PortRules> memo = Map.of();
 
     public IptablesRenderer(RenderOptions options) {
         this.o = options;
@@ -74,108 +89,214 @@ public final class IptablesRenderer {
     }
 
     /** One port of the family with its endpoints. */
-    private record Port(ServicePortName name, ServicePort sp, List<Endpoint> endpoints) {
+    private record Port(ServicePortName name, ServicePort sp, List<Endpoint> rawEndpoints, List<Endpoint> endpoints) {
     }
 
     public RenderedRules render(ProxySnapshot snapshot, RenderRequest request) {
         IpFamily family = o.family();
         String mark = o.masqueradeMark();
-        LineBuffer filterChains = LineBuffer.keeping();
-        LineBuffer filterRules = LineBuffer.keeping();
-        LineBuffer natChains = LineBuffer.keeping();
-        LineBuffer natRules = LineBuffer.keeping();
-        LineBuffer skippedChains = LineBuffer.discarding();
-        LineBuffer skippedRules = LineBuffer.discarding();
+        String zone = snapshot.node().zone();
+        TopLines headFilter = new TopLines("filter");
+        TopLines headNat = new TopLines("nat");
+        TopLines tailFilter = new TopLines("filter");
+        TopLines tailNat = new TopLines("nat");
 
-        for (String c : List.of(KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS,
-                KUBE_PROXY_FIREWALL)) {
-            filterChains.write(chainLine(c));
-        }
-        for (String c : List.of(KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ)) {
-            natChains.write(chainLine(c));
-        }
         // Masquerade only marked packets, clearing the mark so a re-traversal does not masquerade twice.
-        natRules.write("-A", KUBE_POSTROUTING, "-m", "mark", "!", "--mark", mark + "/" + mark, "-j", "RETURN");
-        natRules.write("-A", KUBE_POSTROUTING, "-j", "MARK", "--xor-mark", mark);
-        natRules.write("-A", KUBE_POSTROUTING, "-m", "comment", "--comment",
+        headNat.write("-A", KUBE_POSTROUTING, "-m", "mark", "!", "--mark", mark + "/" + mark, "-j", "RETURN");
+        headNat.write("-A", KUBE_POSTROUTING, "-j", "MARK", "--xor-mark", mark);
+        headNat.write("-A", KUBE_POSTROUTING, "-m", "comment", "--comment",
                 quote("kubernetes service traffic requiring SNAT"), "-j", "MASQUERADE",
                 o.randomFully() ? List.of("--random-fully") : List.of());
-        natRules.write("-A", KUBE_MARK_MASQ, "-j", "MARK", "--or-mark", mark);
+        headNat.write("-A", KUBE_MARK_MASQ, "-j", "MARK", "--or-mark", mark);
         if (localhostNodePortsEnabled()) {
             // route_localnet lets 127.0.0.0/8 be routed; drop martians that are not our DNAT'ed node-port traffic.
-            filterChains.write(chainLine(KUBE_FIREWALL));
-            filterRules.write("-A", KUBE_FIREWALL, "-m", "comment", "--comment",
+            headFilter.write("-A", KUBE_FIREWALL, "-m", "comment", "--comment",
                     quote("block incoming localnet connections"), "-d", "127.0.0.0/8", "!", "-s", "127.0.0.0/8",
                     "-m", "conntrack", "!", "--ctstate", "RELATED,ESTABLISHED,DNAT", "-j", "DROP");
         }
 
+        // Validation and endpoint counts; validation results are reused while a port's values are unchanged.
+        Map<ServicePortName, PortRules> previous = memo;
         List<Port> ports = new ArrayList<>();
         List<SkippedServicePort> skipped = new ArrayList<>();
+        Map<ServicePortName, PortRules> next = new HashMap<>(snapshot.services().size() * 2);
         long totalEndpoints = 0;
         for (Map.Entry<ServicePortName, ServicePort> e : snapshot.services().entrySet()) {
             ServicePort sp = e.getValue().forFamily(family);
             if (sp.clusterIP(family) == null) {
                 continue; // not a service of this family: the other family's proxier handles it
             }
-            List<Endpoint> eps = snapshot.endpointsOf(e.getKey()).stream()
-                    .filter(ep -> ep.ip() != null && IpFamily.of(ep.ip()) == family).toList();
-            String bad = SafeValues.check(sp, eps, family);
+            List<Endpoint> raw = snapshot.endpointsOf(e.getKey());
+            PortRules old = previous.get(e.getKey());
+            List<Endpoint> eps = old != null && (old.rawEndpoints() == raw || old.rawEndpoints().equals(raw))
+                    ? old.endpoints() : raw.stream().filter(ep -> ep.ip() != null && IpFamily.of(ep.ip()) == family)
+                    .toList();
+            String bad = old != null && old.sameValues(sp, eps) ? old.bad() : SafeValues.check(sp, eps, family);
             if (bad != null) {
                 LOG.error("Skipping service port {}: {}", SafeValues.escape(e.getKey().toString()), bad);
                 skipped.add(new SkippedServicePort(e.getKey(), bad));
+                next.put(e.getKey(), old != null && old.sameValues(sp, eps) ? old
+                        : PortRules.skipped(sp, raw, eps, bad));
                 continue;
             }
-            ports.add(new Port(e.getKey(), sp, eps));
+            ports.add(new Port(e.getKey(), sp, raw, eps));
             totalEndpoints += eps.size();
         }
         boolean largeClusterMode = totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
 
-        Set<String> active = new TreeSet<>();
+        // Per-port rules: rendered only when an input changed, otherwise reused as they were (byte-identical).
+        List<PortRules> rendered = new ArrayList<>(ports.size());
+        List<Boolean> writes = new ArrayList<>(ports.size());
         long noLocalInternal = 0;
         long noLocalExternal = 0;
-        String zone = snapshot.node().zone();
         for (Port p : ports) {
-            boolean write = request.fullSync() || request.changedServices().contains(p.name().service());
-            PortRenderer pr = new PortRenderer(p.name(), p.sp(),
-                    EndpointCategorizer.categorize(p.endpoints(), p.sp(), o.nodeName(), zone), largeClusterMode);
-            pr.render(filterRules, natRules, write ? natChains : skippedChains, write ? natRules : skippedRules,
-                    active);
-            noLocalInternal += pr.noLocalInternal ? 1 : 0;
-            noLocalExternal += pr.noLocalExternal ? 1 : 0;
+            PortRules old = previous.get(p.name());
+            PortRules pr = old != null && old.reusableFor(p.sp(), p.endpoints(), zone, largeClusterMode) ? old
+                    : new PortRenderer(p.name(), p.sp(), EndpointCategorizer.categorize(p.endpoints(), p.sp(),
+                    o.nodeName(), zone), largeClusterMode).render(p.rawEndpoints(), p.endpoints(), zone);
+            next.put(p.name(), pr);
+            rendered.add(pr);
+            writes.add(request.fullSync() || request.changedServices().contains(p.name().service()));
+            noLocalInternal += pr.noLocalInternal() ? 1 : 0;
+            noLocalExternal += pr.noLocalExternal() ? 1 : 0;
         }
+        memo = next;
+        Set<String> active = new ActiveChains(rendered);
 
-        // Stale service chains: declare (flush) and delete those the kernel has but this sync does not use.
-        long deleted = 0;
-        for (String chain : request.sortedExisting()) {
-            if (ChainNames.isServiceChain(chain) && !active.contains(chain)
-                    && SafeValues.WORD.matcher(chain).matches()) {
-                natChains.write(chainLine(chain));
-                natRules.write("-X", chain);
-                deleted++;
-            }
-        }
-
-        writeNodePortsJump(natRules);
+        writeNodePortsJump(tailNat);
         if (!o.conntrackTcpBeLiberal()) {
             // Drop INVALID packets that conntrack could not map; they would escape DNAT (kubernetes#74839).
-            filterRules.write("-A", KUBE_FORWARD, "-m", "conntrack", "--ctstate", "INVALID",
+            tailFilter.write("-A", KUBE_FORWARD, "-m", "conntrack", "--ctstate", "INVALID",
                     o.nfacctCtStateInvalid() ? List.of("-m", "nfacct", "--nfacct-name", NFACCT_CT_STATE_INVALID)
                             : List.of(), "-j", "DROP");
         }
-        filterRules.write("-A", KUBE_FORWARD, "-m", "comment", "--comment", quote("kubernetes forwarding rules"),
+        tailFilter.write("-A", KUBE_FORWARD, "-m", "comment", "--comment", quote("kubernetes forwarding rules"),
                 "-m", "mark", "--mark", mark + "/" + mark, "-j", "ACCEPT");
-        filterRules.write("-A", KUBE_FORWARD, "-m", "comment", "--comment",
+        tailFilter.write("-A", KUBE_FORWARD, "-m", "comment", "--comment",
                 quote("kubernetes forwarding conntrack rule"), "-m", "conntrack", "--ctstate",
                 "RELATED,ESTABLISHED", "-j", "ACCEPT");
 
-        String payload = "*filter\n" + filterChains.text() + filterRules.text() + "COMMIT\n"
-                + "*nat\n" + natChains.text() + natRules.text() + "COMMIT\n";
-        return new RenderedRules(payload, active, filterRules.lines(), natRules.lines(), skippedRules.lines(),
-                deleted, noLocalInternal, noLocalExternal, skipped);
+        // What each declared top-level chain holds after this sync, and which of them this payload writes.
+        EnumMap<TopChain, List<String>> top = new EnumMap<>(TopChain.class);
+        for (TopChain c : TopChain.ALL) {
+            if (c != TopChain.FILTER_FIREWALL || localhostNodePortsEnabled()) {
+                top.put(c, new ArrayList<>());
+            }
+        }
+        collect(top, headFilter.lines());
+        collect(top, headNat.lines());
+        for (PortRules pr : rendered) {
+            collect(top, pr.filter());
+            collect(top, pr.nat());
+        }
+        collect(top, tailFilter.lines());
+        collect(top, tailNat.lines());
+        EnumSet<TopChain> written = EnumSet.noneOf(TopChain.class);
+        Map<String, List<String>> after = new HashMap<>();
+        long filterWritten = 0;
+        long filterSkipped = 0;
+        long natTopWritten = 0;
+        long natTopSkipped = 0;
+        for (Map.Entry<TopChain, List<String>> e : top.entrySet()) {
+            TopChain c = e.getKey();
+            after.put(c.key(), e.getValue());
+            boolean write = request.writesAllTopLevel()
+                    || !e.getValue().equals(request.previousTopLevel().rules(c.table, c.chain));
+            long n = e.getValue().size();
+            if (write) {
+                written.add(c);
+            }
+            if (c.filter()) {
+                filterWritten += write ? n : 0;
+                filterSkipped += write ? 0 : n;
+            } else {
+                natTopWritten += write ? n : 0;
+                natTopSkipped += write ? 0 : n;
+            }
+        }
+
+        // filter: declarations and rules of the written chains, in upstream's order.
+        StringBuilder filter = new StringBuilder(4096);
+        for (TopChain c : written) {
+            if (c.filter()) {
+                filter.append(chainLine(c.chain)).append('\n');
+            }
+        }
+        StringBuilder filterRules = new StringBuilder(4096);
+        append(filterRules, headFilter.lines(), written);
+        for (PortRules pr : rendered) {
+            append(filterRules, pr.filter(), written);
+        }
+        append(filterRules, tailFilter.lines(), written);
+
+        // nat: written top-level chains, then the chains of written services, then stale chains.
+        StringBuilder natChains = new StringBuilder(4096);
+        for (TopChain c : written) {
+            if (!c.filter()) {
+                natChains.append(chainLine(c.chain)).append('\n');
+            }
+        }
+        StringBuilder natRules = new StringBuilder(4096);
+        append(natRules, headNat.lines(), written);
+        long serviceWritten = 0;
+        long serviceSkipped = 0;
+        for (int i = 0; i < rendered.size(); i++) {
+            PortRules pr = rendered.get(i);
+            append(natRules, pr.nat(), written);
+            if (writes.get(i)) {
+                natChains.append(pr.chainDecls());
+                natRules.append(pr.chainRules());
+                serviceWritten += pr.chainRuleCount();
+            } else {
+                serviceSkipped += pr.chainRuleCount();
+            }
+        }
+        // Stale service chains: declare (flush) and delete those the kernel has but this sync does not use, sorted
+        // (only the stale ones are sorted: the kernel's chains can be many).
+        List<String> stale = new ArrayList<>();
+        for (String chain : request.existingNatChains()) {
+            if (ChainNames.isServiceChain(chain) && !active.contains(chain)
+                    && SafeValues.WORD.matcher(chain).matches()) {
+                stale.add(chain);
+            }
+        }
+        stale.sort(null);
+        for (String chain : stale) {
+            natChains.append(chainLine(chain)).append('\n');
+            natRules.append("-X ").append(chain).append('\n');
+        }
+        long deleted = stale.size();
+        append(natRules, tailNat.lines(), written);
+
+        StringBuilder payload = new StringBuilder(filter.length() + filterRules.length() + natChains.length()
+                + natRules.length() + 32);
+        if (!filter.isEmpty()) {
+            payload.append("*filter\n").append(filter).append(filterRules).append("COMMIT\n");
+        }
+        if (!natChains.isEmpty()) {
+            payload.append("*nat\n").append(natChains).append(natRules).append("COMMIT\n");
+        }
+        return new RenderedRules(payload.toString(), active, filterWritten,
+                natTopWritten + serviceWritten + deleted, natTopSkipped + serviceSkipped, deleted, noLocalInternal,
+                noLocalExternal, skipped, filterSkipped, new TopLevelChains(after));
+    }
+
+    private static void collect(Map<TopChain, List<String>> top, List<TopLines.Line> lines) {
+        for (TopLines.Line l : lines) {
+            top.get(l.chain()).add(l.text());
+        }
+    }
+
+    private static void append(StringBuilder sb, List<TopLines.Line> lines, Set<TopChain> written) {
+        for (TopLines.Line l : lines) {
+            if (written.contains(l.chain())) {
+                sb.append(l.text()).append('\n');
+            }
+        }
     }
 
     /** §3.4: the last KUBE-SERVICES rule sends local-destination traffic to KUBE-NODEPORTS. */
-    private void writeNodePortsJump(LineBuffer natRules) {
+    private void writeNodePortsJump(TopLines natRules) {
         String comment = quote("kubernetes service nodeports; NOTE: this must be the last rule in this chain");
         if (nodePortAddresses.matchAll()) {
             List<String> dst = new ArrayList<>(List.of("-m", "addrtype", "--dst-type", "LOCAL"));
@@ -205,7 +326,7 @@ public final class IptablesRenderer {
         return comment.indexOf(' ') >= 0 ? "\"" + comment + "\"" : comment;
     }
 
-    /** The rules of one service port (§3.2 steps 1–13). Single use. */
+    /** The rules of one service port (§3.2 steps 1–13), rendered once into a {@link PortRules}. Single use. */
     private final class PortRenderer {
         private final ServicePortName spn;
         private final ServicePort sp;
@@ -226,8 +347,12 @@ public final class IptablesRenderer {
             this.proto = List.of("-m", pr, "-p", pr);
         }
 
-        void render(LineBuffer filterRules, LineBuffer topNatRules, LineBuffer natChains, LineBuffer natRules,
-                    Set<String> active) {
+        PortRules render(List<Endpoint> rawEndpoints, List<Endpoint> endpoints, String zone) {
+            TopLines filterRules = new TopLines("filter");
+            TopLines topNatRules = new TopLines("nat");
+            LineBuffer natChains = LineBuffer.keeping();
+            LineBuffer natRules = LineBuffer.keeping();
+            List<String> active = new ArrayList<>();
             String clusterIP = sp.clusterIP(o.family());
             String port = Integer.toString(sp.port());
             String svcChain = ChainNames.serviceChain(spn);
@@ -335,7 +460,7 @@ public final class IptablesRenderer {
                         Integer.toString(sp.healthCheckNodePort()), "-j", "ACCEPT");
             }
 
-            // 7. From here on, a partial sync that skips this service only counts (natChains/natRules discard).
+            // 7. From here on, the service's own chains: a partial sync that skips this service only counts them.
             // 8. masquerade off-cluster traffic to the cluster IP
             if (hasInternal) {
                 List<String> base = List.of("-m", "comment", "--comment", quote(n + " cluster IP"));
@@ -418,6 +543,9 @@ public final class IptablesRenderer {
                         sp.affinity().isClientIP() ? List.of("-m", "recent", "--name", sep, "--set") : List.of(),
                         proto, "-j", "DNAT", "--to-destination", ep.ipPort());
             }
+            return new PortRules(sp, rawEndpoints, endpoints, zone, largeClusterMode, null, List.copyOf(filterRules.lines()),
+                    List.copyOf(topNatRules.lines()), natChains.text(), natRules.text(), natRules.lines(),
+                    List.copyOf(active), noLocalInternal, noLocalExternal);
         }
 
         private void writeServiceToEndpointRules(LineBuffer natRules, String chain, List<Endpoint> eps) {

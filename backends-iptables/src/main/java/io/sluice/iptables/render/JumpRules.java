@@ -29,7 +29,7 @@ public final class JumpRules {
             new JumpRule("nat", "OUTPUT", ChainNames.KUBE_SERVICES, List.of(), PORTALS),
             new JumpRule("nat", "PREROUTING", ChainNames.KUBE_SERVICES, List.of(), PORTALS),
             new JumpRule("nat", "POSTROUTING", ChainNames.KUBE_POSTROUTING, List.of(), "kubernetes postrouting rules"),
-            // iptablesKubeletJumpChains: kubelet owns these too, so cleanup leaves them alone.
+            // iptablesKubeletJumpChains: kubelet owns these too; cleanup leaves them to kubelet where it is present.
             new JumpRule("filter", "INPUT", ChainNames.KUBE_FIREWALL, List.of(), ""),
             new JumpRule("filter", "OUTPUT", ChainNames.KUBE_FIREWALL, List.of(), ""));
 
@@ -41,7 +41,10 @@ public final class JumpRules {
         return RULES;
     }
 
-    /** True for the kubelet-shared KUBE-FIREWALL jumps, which {@code sluice cleanup} must not delete. */
+    /**
+     * True for the kubelet-shared KUBE-FIREWALL jumps, which {@code sluice cleanup} deletes only when kubelet does not
+     * manage iptables on the node.
+     */
     public static boolean isKubeletShared(JumpRule rule) {
         return rule.toChain().equals(ChainNames.KUBE_FIREWALL);
     }

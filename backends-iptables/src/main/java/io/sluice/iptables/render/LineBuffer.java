@@ -3,8 +3,8 @@ package io.sluice.iptables.render;
 import java.util.List;
 
 /**
- * upstream {@code utilproxy.LineBuffer}: words joined by single spaces, one line per {@link #write}; the discard
- * variant only counts (partial syncs count the rules of services they skip). Not thread-safe.
+ * upstream {@code utilproxy.LineBuffer}: words joined by single spaces, one line per {@link #write}, counted. Not
+ * thread-safe.
  */
 final class LineBuffer {
     private final StringBuilder text;
@@ -16,10 +16,6 @@ final class LineBuffer {
 
     static LineBuffer keeping() {
         return new LineBuffer(true);
-    }
-
-    static LineBuffer discarding() {
-        return new LineBuffer(false);
     }
 
     /** Each part is a String or a {@code List<String>} (flattened). Empty lists add nothing. */

@@ -2,24 +2,36 @@ package io.sluice.iptables.render;
 
 import io.sluice.core.model.NamespacedName;
 
+import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * What one sync asks of the renderer.
  *
- * @param fullSync          write every service's chains; otherwise only those of {@code changedServices} (kube-proxy's
- *                          MinimizeIPTablesRestore partial sync, reference §6)
+ * @param fullSync          write every service's chains and every top-level chain; otherwise only the chains of
+ *                          {@code changedServices} (kube-proxy's MinimizeIPTablesRestore partial sync, reference §6)
+ *                          and the top-level chains {@code topLevelRewrite} selects
  * @param changedServices   services (any port) whose Service or endpoints changed since the last successful sync;
  *                          ignored on full syncs
  * @param existingNatChains the nat chains the kernel holds now ({@code iptables-save -t nat} chain lines); service
  *                          chains among them that this sync does not use are flushed and deleted. Pass an empty set to
  *                          skip stale-chain deletion (kube-proxy's large-cluster throttling).
+ * @param topLevelRewrite   which top-level chains a partial sync writes
+ * @param previousTopLevel  {@link RenderedRules#topLevelChains()} of the last successful restore (what the kernel
+ *                          holds), or {@link TopLevelChains#NONE}; only read for partial {@code WHEN_CHANGED} syncs
  */
-public record RenderRequest(boolean fullSync, Set<NamespacedName> changedServices, Set<String> existingNatChains) {
+public record RenderRequest(boolean fullSync, Set<NamespacedName> changedServices, Set<String> existingNatChains,
+                            TopLevelRewrite topLevelRewrite, TopLevelChains previousTopLevel) {
     public RenderRequest {
         changedServices = Set.copyOf(changedServices);
         existingNatChains = Set.copyOf(existingNatChains);
+        Objects.requireNonNull(topLevelRewrite, "topLevelRewrite");
+        Objects.requireNonNull(previousTopLevel, "previousTopLevel");
+    }
+
+    /** kube-proxy parity: {@link TopLevelRewrite#ALWAYS}. */
+    public RenderRequest(boolean fullSync, Set<NamespacedName> changedServices, Set<String> existingNatChains) {
+        this(fullSync, changedServices, existingNatChains, TopLevelRewrite.ALWAYS, TopLevelChains.NONE);
     }
 
     public static RenderRequest full(Set<String> existingNatChains) {
@@ -30,8 +42,13 @@ public record RenderRequest(boolean fullSync, Set<NamespacedName> changedService
         return new RenderRequest(false, changedServices, existingNatChains);
     }
 
-    /** Existing chains in sorted order (the order of the {@code -X} lines). */
-    Set<String> sortedExisting() {
-        return new TreeSet<>(existingNatChains);
+    /** This request with top-level chains written as {@code mode} says, relative to {@code previous}. */
+    public RenderRequest withTopLevel(TopLevelRewrite mode, TopLevelChains previous) {
+        return new RenderRequest(fullSync, changedServices, existingNatChains, mode, previous);
+    }
+
+    /** Whether every declared top-level chain is written (full syncs, or {@link TopLevelRewrite#ALWAYS}). */
+    boolean writesAllTopLevel() {
+        return fullSync || topLevelRewrite == TopLevelRewrite.ALWAYS;
     }
 }

@@ -39,10 +39,21 @@
  * output equals upstream's after upstream's own test normaliser ({@code sortIPTablesRules}).
  *
  * <h2>Partial syncs</h2>
- * As kube-proxy's MinimizeIPTablesRestore: every sync rewrites the whole filter table and the nat top-level chains;
- * per-service chains are written only on full syncs or for services whose Service or endpoints changed; the lines of
- * the others are only counted ({@code skippedNatRules}) so the {@code iptables_total} metric stays exact. Chains of
- * skipped services stay in {@code activeNatChains}, so only chains of deleted or changed services are deleted.
+ * As kube-proxy's MinimizeIPTablesRestore: per-service chains are written only on full syncs or for services whose
+ * Service or endpoints changed; the lines of the others are only counted ({@code skippedNatRules}) so the
+ * {@code iptables_total} metric stays exact. Chains of skipped services stay in {@code activeNatChains}, so only
+ * chains of deleted or changed services are deleted. The top-level chains follow
+ * {@link io.sluice.iptables.render.TopLevelRewrite}: {@code ALWAYS} rewrites the whole filter table and the nat chains
+ * KUBE-SERVICES, KUBE-NODEPORTS, KUBE-POSTROUTING and KUBE-MARK-MASQ on every sync (kube-proxy parity);
+ * {@code WHEN_CHANGED} writes, on partial syncs, only those whose rules differ from
+ * {@link io.sluice.iptables.render.RenderRequest#previousTopLevel()} (the caller's record of the last successful
+ * restore), and leaves out a table with nothing to write. The lines of the chains it writes keep the order they have
+ * in an {@code ALWAYS} payload, so a full sync is byte-identical in both modes.
+ *
+ * <h2>Cost of a render</h2>
+ * Per-port rules are memoised (see {@link io.sluice.iptables.render.IptablesRenderer}): a render after a small
+ * change renders only the changed ports, then assembles the top-level chains from the memoised lines (string
+ * references, compared by identity first), which is linear in the number of services but cheap.
  *
  * <h2>Safety</h2>
  * Every value placed in a line (names in comments, addresses, CIDRs, interface names, the mark) matches a strict

@@ -146,6 +146,55 @@ class RendererBehaviourTest {
     }
 
     @Test
+    void whenChangedWritesOnlyTopLevelChainsThatDifferFromThePreviousSync() {
+        List<TestSnapshots.Svc> svcs = manyServices();
+        ProxySnapshot s = snapshot(svcs.toArray(TestSnapshots.Svc[]::new));
+        IptablesRenderer r = new IptablesRenderer(opts().build());
+        RenderedRules full = r.render(s, RenderRequest.full(Set.of()));
+        RenderedRules fullWc = r.render(s, RenderRequest.full(Set.of())
+                .withTopLevel(TopLevelRewrite.WHEN_CHANGED, TopLevelChains.NONE));
+        assertThat(fullWc.payload()).as("full syncs write everything in both modes").isEqualTo(full.payload());
+        assertThat(full.topLevelChains().chains()).containsKeys("filter/KUBE-SERVICES", "nat/KUBE-SERVICES",
+                "nat/KUBE-MARK-MASQ", "filter/KUBE-FIREWALL");
+
+        // Nothing changed: nothing to write, not even a table header; totals still count the kernel's rules.
+        RenderRequest partial = RenderRequest.partial(Set.of(), full.activeNatChains());
+        RenderedRules none = r.render(s, partial.withTopLevel(TopLevelRewrite.WHEN_CHANGED, full.topLevelChains()));
+        assertThat(none.payload()).isEmpty();
+        assertThat(none.filterRules()).isZero();
+        assertThat(none.natLast()).isZero();
+        assertThat(none.filterTotal()).isEqualTo(full.filterTotal());
+        assertThat(none.natTotal()).isEqualTo(full.natTotal());
+        assertThat(none.topLevelChains()).isEqualTo(full.topLevelChains());
+        // Without a record of the previous sync every top-level chain is written, as with ALWAYS.
+        assertThat(r.render(s, partial.withTopLevel(TopLevelRewrite.WHEN_CHANGED, TopLevelChains.NONE)).payload())
+                .isEqualTo(r.render(s, partial).payload());
+
+        // An endpoint of a service whose cluster-IP rule exists already: only its own chains, nat only.
+        TestSnapshots.Svc changed = svcs.get(4);
+        changed.ep("10.180.4.9", 8080);
+        ProxySnapshot s2 = snapshot(svcs.toArray(TestSnapshots.Svc[]::new));
+        RenderRequest p2 = RenderRequest.partial(Set.of(changed.spn().service()), full.activeNatChains());
+        RenderedRules wc = r.render(s2, p2.withTopLevel(TopLevelRewrite.WHEN_CHANGED, full.topLevelChains()));
+        RenderedRules always = r.render(s2, p2);
+        assertThat(wc.payload()).startsWith("*nat\n").doesNotContain("*filter").doesNotContain("KUBE-SERVICES")
+                .contains(":" + ChainNames.serviceChain(changed.spn()) + " - [0:0]");
+        assertThat(wc.payload().lines().filter(l -> l.startsWith("-A "))).allMatch(l -> l.contains("KUBE-S"));
+        assertThat(wc.natTotal()).isEqualTo(always.natTotal());
+        assertThat(wc.filterTotal()).isEqualTo(always.filterTotal());
+        assertThat(wc.natLast() + wc.filterRules()).isEqualTo(IptablesDump.count(wc.payload(), "nat", "-A "));
+
+        // A new service adds a KUBE-SERVICES rule: that chain (and only the chains that changed) is rewritten.
+        List<TestSnapshots.Svc> more = new ArrayList<>(svcs);
+        more.add(svc("ns9", "new").clusterIP("172.30.9.9").ep("10.180.9.9", 80));
+        RenderedRules added = r.render(snapshot(more.toArray(TestSnapshots.Svc[]::new)),
+                RenderRequest.partial(Set.of(new NamespacedName("ns9", "new")), always.activeNatChains())
+                        .withTopLevel(TopLevelRewrite.WHEN_CHANGED, wc.topLevelChains()));
+        assertThat(added.payload()).contains(":KUBE-SERVICES - [0:0]").doesNotContain(":KUBE-NODEPORTS")
+                .doesNotContain("*filter").doesNotContain(":KUBE-POSTROUTING");
+    }
+
+    @Test
     void hostileValuesSkipTheWholeServicePortAndNeverReachThePayload() {
         ServicePortName evil = ServicePortName.of("ns1", "evil\"name", "p80", Protocol.TCP);
         ServicePort evilPort = new ServicePort(evil, io.sluice.core.model.ServiceType.ClusterIP,

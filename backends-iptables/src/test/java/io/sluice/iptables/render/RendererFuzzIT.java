@@ -1,5 +1,6 @@
 package io.sluice.iptables.render;
 
+import io.sluice.testsupport.PrivilegedTier;
 import io.sluice.core.exec.CommandRunner;
 import io.sluice.core.exec.ProcessCommandRunner;
 import io.sluice.core.model.Cidr;
@@ -58,8 +59,8 @@ class RendererFuzzIT {
     static final class PrivilegedGate implements SkipExecutionHook {
         @Override
         public SkipResult shouldBeSkipped(LifecycleContext context) {
-            String missing = Privileged.missing(TOOLS);
-            if (missing == null || Privileged.required()) {
+            String missing = PrivilegedTier.missing(TOOLS);
+            if (missing == null || PrivilegedTier.required()) {
                 return SkipResult.doNotSkip();
             }
             System.err.println("*** " + missing + " ***");
@@ -78,7 +79,7 @@ class RendererFuzzIT {
 
     @BeforeContainer
     static void createNamespace() {
-        Privileged.require(TOOLS);
+        PrivilegedTier.require(TOOLS);
         RUN.run(List.of("ip", "netns", "del", NETNS));
         CommandRunner.CommandResult r = RUN.run(List.of("ip", "netns", "add", NETNS));
         assertThat(r.ok()).as("ip netns add: " + r.stderr()).isTrue();
@@ -86,7 +87,7 @@ class RendererFuzzIT {
 
     @AfterContainer
     static void deleteNamespace() {
-        if (Privileged.isRoot()) {
+        if (PrivilegedTier.isRoot()) {
             RUN.run(List.of("ip", "netns", "del", NETNS));
         }
     }

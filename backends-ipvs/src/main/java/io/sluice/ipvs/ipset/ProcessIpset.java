@@ -27,6 +27,10 @@ public final class ProcessIpset implements Ipset {
     public SortedMap<String, SortedSet<String>> listAll() throws IpsetException {
         List<String> argv = List.of("ipset", "save");
         CommandRunner.CommandResult r = runner.run(argv, "", TIMEOUT);
+        if (r.exitCode() == 127) {
+            // No ipset tool: nothing of ours can be listed (a later restore fails with a clear error).
+            return new TreeMap<>();
+        }
         if (!r.ok()) {
             throw new IpsetException(String.join(" ", argv) + " failed (exit " + r.exitCode() + "): "
                     + r.stderr().strip());

@@ -1,5 +1,6 @@
 package io.sluice.ipvs.netlink;
 
+import io.sluice.testsupport.PrivilegedTier;
 import io.sluice.core.exec.CommandRunner;
 import io.sluice.core.exec.ProcessCommandRunner;
 import io.sluice.ipvs.IpvsException;

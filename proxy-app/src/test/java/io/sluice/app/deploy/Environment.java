@@ -1,89 +1,31 @@
 package io.sluice.app.deploy;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import io.sluice.testsupport.PrivilegedTier;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * The one place the deploy tests decide whether they can run: a missing tool or privilege skips the test with a
- * loud message naming what is missing, except under {@code SLUICE_REQUIRE_PRIVILEGED=1} (set by CI), where it fails.
+ * Where the deploy tests find the repository, and their gate ({@link PrivilegedTier}: a missing tool or privilege
+ * skips loudly, and fails under {@code SLUICE_REQUIRE_PRIVILEGED=1}).
  */
 final class Environment {
 
     private Environment() {
     }
 
-    /** True when CI demands that every privileged/tool-dependent test really runs. */
-    static boolean privilegedRequired() {
-        return "1".equals(System.getenv("SLUICE_REQUIRE_PRIVILEGED"));
-    }
-
-    /**
-     * Requires {@code condition}; otherwise skips (or fails under SLUICE_REQUIRE_PRIVILEGED=1) with
-     * "{@code what} is missing".
-     */
-    static void require(boolean condition, String what) {
-        require(condition, what, "SLUICE_REQUIRE_PRIVILEGED");
-    }
-
-    /**
-     * Requires {@code condition}; otherwise skips with "{@code what} is missing", or fails when the environment
-     * variable {@code strictVariable} is "1" (SLUICE_REQUIRE_PRIVILEGED for the privileged tier, SLUICE_REQUIRE_KIND
-     * for the opt-in kind tier).
-     */
+    /** Skips (or fails, when {@code strictVariable}=1) with "{@code what} is missing" unless {@code condition}. */
     static void require(boolean condition, String what, String strictVariable) {
-        if (condition) {
-            return;
-        }
-        String message = "SKIPPED LOUDLY: " + what + " is missing";
-        System.err.println(message);
-        if ("1".equals(System.getenv(strictVariable))) {
-            fail(message + " and " + strictVariable + "=1");
-        }
-        assumeTrue(false, message);
+        PrivilegedTier.require(condition, "SKIPPED LOUDLY: " + what + " is missing", strictVariable);
     }
 
-    /** Requires an executable on the PATH (or an absolute path) and returns its path. */
     static Path requireTool(String name) {
-        Path found = findTool(name);
-        require(found != null, "the tool '" + name + "' (not on PATH)");
-        return found;
+        return PrivilegedTier.requireTool(name);
     }
 
-    /** Requires uid 0 (network namespaces, iptables). */
     static void requireRoot() {
-        require(isRoot(), "root (uid 0)");
-    }
-
-    static boolean isRoot() {
-        try {
-            Object uid = Files.getAttribute(Paths.get("/proc/self"), "unix:uid");
-            return Integer.valueOf(0).equals(uid);
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    static Path findTool(String name) {
-        if (name.startsWith("/")) {
-            Path p = Paths.get(name);
-            return Files.isExecutable(p) ? p : null;
-        }
-        String path = System.getenv().getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        for (String dir : (path + ":/usr/sbin:/sbin").split(":")) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path p = Paths.get(dir, name);
-            if (Files.isExecutable(p) && !Files.isDirectory(p)) {
-                return p;
-            }
-        }
-        return null;
+        PrivilegedTier.requireRoot();
     }
 
     /** The repository root: the nearest ancestor of the working directory that holds {@code manifests/}. */

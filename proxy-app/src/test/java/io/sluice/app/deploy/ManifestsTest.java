@@ -23,12 +23,13 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sluice.core.config.KubeProxyConfigurationLoader;
+import io.sluice.core.config.ProxyConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +40,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -63,7 +65,7 @@ class ManifestsTest {
     }
 
     static List<HasMetadata> parse(String multiDocumentYaml) {
-        Object parsed = Serialization.unmarshal(multiDocumentYaml);
+        Object parsed = new KubernetesSerialization().unmarshal(multiDocumentYaml);
         List<HasMetadata> items = new ArrayList<>();
         if (parsed instanceof KubernetesList list) {
             items.addAll(list.getItems());
@@ -145,7 +147,7 @@ class ManifestsTest {
         argv.addAll(c.getArgs());
         assertThat(argv).contains("run", "--hostname-override=$(NODE_NAME)", "--config=/var/lib/sluice/config.conf");
         argv.stream().filter(a -> a.startsWith("--")).map(a -> a.split("=", 2)[0])
-                .forEach(flag -> assertThat(CliContract.FLAGS).as("CLI flag").contains(flag));
+                .forEach(flag -> assertThat(CliContract.OPTIONS_BY_COMMAND.get("run")).as("sluice run flag").contains(flag));
 
         EnvVar jvm = c.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow();
         assertThat(jvm.getValue()).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75");
@@ -251,11 +253,40 @@ class ManifestsTest {
                 .isEqualTo("/var/lib/sluice/kubeconfig.conf");
     }
 
+    @Test
+    void sluice_reads_the_kubeconfig_with_the_rotating_projected_token(@TempDir Path dir) throws Exception {
+        String kubeconfig = only(render("manifests/overlays/iptables"), ConfigMap.class).getData().get("kubeconfig.conf");
+        Path secrets = Files.createDirectories(dir.resolve("serviceaccount"));
+        Files.writeString(secrets.resolve("ca.crt"), "");
+        Files.writeString(secrets.resolve("token"), "token-1\n");
+        // What an operator's overlay and the pod's service-account mount turn the ConfigMap into.
+        Path file = dir.resolve("kubeconfig.conf");
+        Files.writeString(file, kubeconfig.replace("CONTROL_PLANE_ENDPOINT", "192.0.2.10")
+                .replace("/var/run/secrets/kubernetes.io/serviceaccount", secrets.toString()));
+
+        io.fabric8.kubernetes.client.Config config = io.sluice.core.source.KubernetesClients.config(file.toString());
+
+        assertThat(config.getMasterUrl()).startsWith("https://192.0.2.10:6443");
+        assertThat(config.getOauthTokenProvider()).as("tokenFile honoured").isNotNull();
+        assertThat(config.getOauthTokenProvider().getToken()).isEqualTo("token-1");
+        Files.writeString(secrets.resolve("token"), "token-2\n"); // kubelet rotates the projected token
+        assertThat(config.getOauthTokenProvider().getToken()).isEqualTo("token-2");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"iptables", "ipvs"})
-    void config_is_a_kube_proxy_configuration_in_the_overlay_mode(String overlay) throws IOException {
+    void config_is_a_kube_proxy_configuration_in_the_overlay_mode(String overlay) throws Exception {
         List<HasMetadata> items = render("manifests/overlays/" + overlay);
-        JsonNode config = YAML.readTree(only(items, ConfigMap.class).getData().get("config.conf"));
+        String text = only(items, ConfigMap.class).getData().get("config.conf");
+        JsonNode config = YAML.readTree(text);
+
+        // Sluice's own loader accepts it, in the overlay's mode, without a single "ignored field" warning.
+        KubeProxyConfigurationLoader loader = new KubeProxyConfigurationLoader();
+        ProxyConfig parsed = loader.parse(text, "node-a");
+        assertThat(parsed.mode()).isEqualTo(overlay);
+        assertThat(loader.warnings()).isEmpty();
+        assertThat(parsed.metricsBindAddress()).isEqualTo("0.0.0.0:10249");
+        assertThat(parsed.kubeconfig()).isEqualTo("/var/lib/sluice/kubeconfig.conf");
 
         assertThat(config.path("apiVersion").asText()).isEqualTo("kubeproxy.config.k8s.io/v1alpha1");
         assertThat(config.path("kind").asText()).isEqualTo("KubeProxyConfiguration");
@@ -277,6 +308,34 @@ class ManifestsTest {
         });
         assertThat(only(items, DaemonSet.class).getSpec().getTemplate().getMetadata().getLabels())
                 .containsAllEntriesOf(metrics.getSpec().getSelector());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "ipvs"})
+    void the_daemonset_command_line_is_accepted_by_the_cli(String overlay, @TempDir Path dir) throws Exception {
+        List<HasMetadata> items = render("manifests/overlays/" + overlay);
+        ConfigMap cm = only(items, ConfigMap.class);
+        Path configDir = dir.resolve("var-lib-sluice");
+        Files.createDirectories(configDir);
+        Files.writeString(configDir.resolve("config.conf"), cm.getData().get("config.conf"));
+        Path written = dir.resolve("effective.yaml");
+
+        // What kubelet runs: the container args with $(NODE_NAME) expanded and the ConfigMap mounted.
+        List<String> args = new ArrayList<>();
+        for (String arg : container(items).getArgs()) {
+            args.add(arg.replace("$(NODE_NAME)", "node-a").replace("/var/lib/sluice", configDir.toString()));
+        }
+        args.add("--write-config-to=" + written);
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = io.sluice.app.SluiceMain.commandLine();
+        cli.setErr(new java.io.PrintWriter(err));
+        int exit = cli.execute(args.toArray(String[]::new));
+
+        assertThat(exit).as("sluice %s\n%s", args, err).isZero();
+        ProxyConfig effective = new KubeProxyConfigurationLoader().load(written, "");
+        assertThat(effective.mode()).isEqualTo(overlay);
+        assertThat(effective.hostnameOverride()).isEqualTo("node-a");
+        assertThat(effective.healthzBindAddress()).isEqualTo("0.0.0.0:10256");
     }
 
     @Test
@@ -309,11 +368,13 @@ class ManifestsTest {
         });
 
         GenericKubernetesResource rule = generic(withPodMonitor, "PrometheusRule");
-        List<Map<String, Object>> groups = rule.get("spec", "groups");
-        Set<String> alerts = groups.stream()
-                .flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream())
-                .filter(r -> r.containsKey("alert")).map(r -> (String) r.get("alert"))
-                .collect(Collectors.toCollection(TreeSet::new));
+        JsonNode groups = YAML.valueToTree(rule.<Object>get("spec", "groups"));
+        Set<String> alerts = new TreeSet<>();
+        groups.forEach(g -> g.path("rules").forEach(r -> {
+            if (r.has("alert")) {
+                alerts.add(r.path("alert").asText());
+            }
+        }));
         assertThat(alerts).contains("SluiceSyncStalled", "SluiceRestoreFailures", "SluiceSyncLatencyHigh",
                 "SluiceNetworkProgrammingLatencyHigh");
     }
@@ -354,8 +415,7 @@ class ManifestsTest {
     /** Dotted paths of every object field in {@code node} (array elements are leaves). */
     static Set<String> fieldPaths(String prefix, JsonNode node) {
         Set<String> paths = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
             paths.add(path);
             if (e.getValue().isObject()) {

@@ -1,5 +1,6 @@
 package io.sluice.app.netlab;
 
+import io.sluice.testsupport.PrivilegedTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class ClusterIpPacketFlowIT {
 
     @BeforeAll
     void buildNodeAndRunSluiceOnce(@TempDir Path dir) throws Exception {
-        Privileged.require("ip", "iptables", "iptables-restore");
+        PrivilegedTier.require("ip", "iptables", "iptables-restore");
         lab = NetLab.create("slcf");
         String a = lab.addPod("pod-a", 11, 8080);
         String b = lab.addPod("pod-b", 12, 8080);

@@ -14,10 +14,23 @@ public final class ClusterObjects {
     public static final String NODE_NAME = "node-a";
     private final List<String> items = new ArrayList<>();
 
+    /** The lab's Node with InternalIP {@link NetLab#NODE_IP}. */
     public ClusterObjects() {
+        this(List.of(NetLab.NODE_IP));
+    }
+
+    private ClusterObjects(List<String> nodeInternalIps) {
+        String addresses = nodeInternalIps.stream()
+                .map(ip -> "{\"type\":\"InternalIP\",\"address\":\"%s\"}".formatted(ip))
+                .collect(java.util.stream.Collectors.joining(","));
         items.add("""
                 {"apiVersion":"v1","kind":"Node","metadata":{"name":"%s"},
-                 "status":{"addresses":[{"type":"InternalIP","address":"%s"}]}}""".formatted(NODE_NAME, NetLab.NODE_IP));
+                 "status":{"addresses":[%s]}}""".formatted(NODE_NAME, addresses));
+    }
+
+    /** The lab's Node with one InternalIP per given address, in order (a dual-stack node: one of each family). */
+    public static ClusterObjects withNodeIps(String... internalIps) {
+        return new ClusterObjects(List.of(internalIps));
     }
 
     /** A Service; {@code extraSpec} is raw JSON members appended to spec (e.g. {@code "type":"NodePort"}). */
@@ -38,6 +51,17 @@ public final class ClusterObjects {
 
     /** An EndpointSlice for port name "p" (target port {@code port}, protocol {@code proto}). */
     public ClusterObjects slice(String ns, String service, String proto, int port, Endpoint... endpoints) {
+        return slice(ns, service, service + "-1", "IPv4", proto, port, endpoints);
+    }
+
+    /** An IPv6 EndpointSlice named SERVICE-v6 for port name "p"; a service may have it next to an IPv4 one. */
+    public ClusterObjects slice6(String ns, String service, String proto, int port, Endpoint... endpoints) {
+        return slice(ns, service, service + "-v6", "IPv6", proto, port, endpoints);
+    }
+
+    /** An EndpointSlice of the given name and addressType ("IPv4", "IPv6") for port name "p". */
+    public ClusterObjects slice(String ns, String service, String sliceName, String addressType, String proto, int port,
+                                Endpoint... endpoints) {
         StringBuilder eps = new StringBuilder();
         for (Endpoint e : endpoints) {
             if (eps.length() > 0) {
@@ -54,9 +78,9 @@ public final class ClusterObjects {
         }
         items.add("""
                 {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice",
-                 "metadata":{"namespace":"%s","name":"%s-1","labels":{"kubernetes.io/service-name":"%s"}},
-                 "addressType":"IPv4","ports":[{"name":"p","port":%d,"protocol":"%s"}],
-                 "endpoints":[%s]}""".formatted(ns, service, service, port, proto, eps));
+                 "metadata":{"namespace":"%s","name":"%s","labels":{"kubernetes.io/service-name":"%s"}},
+                 "addressType":"%s","ports":[{"name":"p","port":%d,"protocol":"%s"}],
+                 "endpoints":[%s]}""".formatted(ns, sliceName, service, addressType, port, proto, eps));
         return this;
     }
 

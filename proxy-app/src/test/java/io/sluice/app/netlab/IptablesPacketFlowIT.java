@@ -1,5 +1,6 @@
 package io.sluice.app.netlab;
 
+import io.sluice.testsupport.PrivilegedTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,7 +37,7 @@ class IptablesPacketFlowIT {
 
     @BeforeAll
     void buildNodeAndSync(@TempDir Path tmp) throws Exception {
-        Privileged.require("ip", "iptables", "iptables-restore", "iptables-save", "conntrack");
+        PrivilegedTier.require("ip", "iptables", "iptables-restore", "iptables-save", "conntrack");
         dir = tmp;
         lab = NetLab.create("slpf");
         a = lab.addPod("pod-a", 21, 8080);

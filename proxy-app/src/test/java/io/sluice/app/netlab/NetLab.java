@@ -24,7 +24,12 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * Every packet between pods, clients and services crosses the node's IP stack (no bridge), so netfilter sees both
- * directions without br_netfilter. Pods run {@code probe.py serve}, which answers with the pod name and the client
+ * directions without br_netfilter. A lab made by {@link #createDualStack} has IPv6 as well, laid out the same way:
+ * <pre>
+ *   client  fd00:192:168:50::2/64 ── fd00:192:168:50::1/64  ┐
+ *   client2 fd00:192:168:51::2/64 ── fd00:192:168:51::1/64  ├─ node (IPv6 forwarding; node IP fd00:192:168:50::1)
+ *   podN    fd00:10:244:1::N/128 ─── fd00:10:244:1::1/128   ┘   (N as for IPv4, written in hex notation)
+ * </pre> Pods run {@code probe.py serve}, which answers with the pod name and the client
  * address it saw. All namespaces carry the given prefix and are deleted by {@link #close()}.
  */
 public final class NetLab implements AutoCloseable {
@@ -32,11 +37,18 @@ public final class NetLab implements AutoCloseable {
     public static final String CLIENT_IP = "192.168.50.2";
     public static final String CLIENT2_IP = "192.168.51.2";
     public static final String POD_GATEWAY = "10.244.1.1";
+    public static final String NODE_IP6 = "fd00:192:168:50::1";
+    public static final String CLIENT_IP6 = "fd00:192:168:50::2";
+    public static final String CLIENT2_IP6 = "fd00:192:168:51::2";
+    public static final String POD_GATEWAY6 = "fd00:10:244:1::1";
+    private static final String POD_PREFIX6 = "fd00:10:244:1::";
 
     private final String prefix;
     private final Path probe;
     private final List<Process> servers = new ArrayList<>();
     private final Map<String, String> podIps = new LinkedHashMap<>();
+    private final Map<String, String> podIps6 = new LinkedHashMap<>();
+    private boolean dualStack;
 
     private NetLab(String prefix, Path probe) {
         this.prefix = prefix;
@@ -68,6 +80,34 @@ public final class NetLab implements AutoCloseable {
         return lab;
     }
 
+    /**
+     * Like {@link #create} plus IPv6 on the node, both clients and every pod added later ({@link #addPod} then also
+     * gives the pod {@code fd00:10:244:1::N/128}; see {@link #podIp6}). Addresses are added {@code nodad}: duplicate
+     * address detection would keep them "tentative" for a second or two and the first connections would fail.
+     */
+    public static NetLab createDualStack(String prefix) throws IOException {
+        NetLab lab = create(prefix);
+        lab.dualStack = true;
+        lab.inNode("sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1");
+        // IPv6 has no send_redirects switch: ip6_forward() sends a redirect whenever a packet leaves by the interface
+        // it came in on (here: traffic to an unprogrammed VIP, routed back out of the client link). The redirect
+        // spends the client's inet_peer rate-limit token, and icmpv6_xrlim_allow() then swallows the port-unreachable
+        // of kube-proxy's REJECT rule: a refused connection would look like a timeout. ratelimit=0 (per namespace)
+        // lifts the per-host ICMPv6 limit, as send_redirects=0 avoids it for IPv4 in create().
+        lab.inNode("sysctl", "-q", "-w", "net.ipv6.icmp.ratelimit=0");
+        lab.addClient6(lab.ns("client"), "vcl1", NODE_IP6, CLIENT_IP6);
+        lab.addClient6(lab.ns("client2"), "vcl2", "fd00:192:168:51::1", CLIENT2_IP6);
+        // As for IPv4: without a default route, traffic to an unprogrammed VIP fails routing before FORWARD.
+        lab.inNode("ip", "-6", "route", "add", "default", "via", CLIENT_IP6);
+        return lab;
+    }
+
+    private void addClient6(String ns, String nodeIf, String nodeAddr, String clientAddr) {
+        inNode("ip", "-6", "addr", "add", nodeAddr + "/64", "dev", nodeIf, "nodad");
+        in(ns, "ip", "-6", "addr", "add", clientAddr + "/64", "dev", "eth0", "nodad");
+        in(ns, "ip", "-6", "route", "add", "default", "via", nodeAddr);
+    }
+
     private void addClient(String ns, String nodeIf, String nodeAddr, String clientAddr) {
         sh("ip", "netns", "add", ns);
         sh("ip", "link", "add", nodeIf, "netns", node(), "type", "veth", "peer", "name", "eth0", "netns", ns);
@@ -79,7 +119,10 @@ public final class NetLab implements AutoCloseable {
         in(ns, "ip", "route", "add", "default", "via", nodeAddr);
     }
 
-    /** Adds a pod namespace at 10.244.1.{index} serving on the given ports; returns its IP. */
+    /**
+     * Adds a pod namespace at 10.244.1.{index} (and fd00:10:244:1::{index} in a dual-stack lab) serving on the given
+     * ports; returns its IPv4 address.
+     */
     public String addPod(String name, int index, int... ports) throws IOException {
         String ns = ns(name);
         String ip = "10.244.1." + index;
@@ -94,6 +137,15 @@ public final class NetLab implements AutoCloseable {
         in(ns, "ip", "link", "set", "eth0", "up");
         in(ns, "ip", "route", "add", POD_GATEWAY, "dev", "eth0");
         in(ns, "ip", "route", "add", "default", "via", POD_GATEWAY);
+        if (dualStack) {
+            String ip6 = POD_PREFIX6 + index;
+            inNode("ip", "-6", "addr", "add", POD_GATEWAY6 + "/128", "dev", nodeIf, "nodad");
+            inNode("ip", "-6", "route", "add", ip6 + "/128", "dev", nodeIf);
+            in(ns, "ip", "-6", "addr", "add", ip6 + "/128", "dev", "eth0", "nodad");
+            in(ns, "ip", "-6", "route", "add", POD_GATEWAY6, "dev", "eth0");
+            in(ns, "ip", "-6", "route", "add", "default", "via", POD_GATEWAY6);
+            podIps6.put(name, ip6);
+        }
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "/usr/bin/python3", probe.toString(),
                 "serve", name));
         for (int p : ports) {
@@ -106,6 +158,15 @@ public final class NetLab implements AutoCloseable {
             throw new IOException("server in " + ns + " did not start: " + ready);
         }
         podIps.put(name, ip);
+        return ip;
+    }
+
+    /** The IPv6 address of a pod of a {@link #createDualStack dual-stack} lab. */
+    public String podIp6(String name) {
+        String ip = podIps6.get(name);
+        if (ip == null) {
+            throw new IllegalArgumentException("no IPv6 pod " + name + " (dual-stack lab?)");
+        }
         return ip;
     }
 
@@ -123,6 +184,16 @@ public final class NetLab implements AutoCloseable {
         return Arrays.asList(in(ns(from), "/usr/bin/python3", probe.toString(), "connect", host,
                 Integer.toString(port), Integer.toString(count), udp ? "udp" : "tcp",
                 Double.toString(timeoutSeconds)).strip().split("\n"));
+    }
+
+    /**
+     * {@code count} UDP datagrams from namespace {@code from}, all from source port {@code srcPort}: they share one
+     * conntrack entry, as a long-lived UDP client's do. One result line per attempt, as {@link #connect}.
+     */
+    public List<String> udpFrom(String from, int srcPort, String host, int port, int count, double timeoutSeconds) {
+        return Arrays.asList(in(ns(from), "/usr/bin/python3", probe.toString(), "udp-from", Integer.toString(srcPort),
+                host, Integer.toString(port), Integer.toString(count), Double.toString(timeoutSeconds))
+                .strip().split("\n"));
     }
 
     /** Starts a long-lived connection from {@code from}; read its lines with {@link Held#awaitReady()}/{@link Held#result()}. */

@@ -34,15 +34,20 @@ public final class SluiceCli {
 
     /** A KubeProxyConfiguration for the lab node: cluster CIDR 10.244.0.0/16, node-a. */
     public static Path config(Path dir, String extraYaml) throws java.io.IOException {
+        return config(dir, "10.244.0.0/16", extraYaml);
+    }
+
+    /** The same for another {@code clusterCIDR}, e.g. the dual-stack pair {@code 10.244.0.0/16,fd00:10:244::/48}. */
+    public static Path config(Path dir, String clusterCidr, String extraYaml) throws java.io.IOException {
         return Files.writeString(dir.resolve("config.yaml"), """
                 apiVersion: kubeproxy.config.k8s.io/v1alpha1
                 kind: KubeProxyConfiguration
                 mode: iptables
                 hostnameOverride: node-a
-                clusterCIDR: 10.244.0.0/16
+                clusterCIDR: %s
                 detectLocalMode: ClusterCIDR
                 metricsBindAddress: 127.0.0.1:10249
                 healthzBindAddress: 127.0.0.1:10256
-                """ + extraYaml);
+                """.formatted(clusterCidr) + extraYaml);
     }
 }

@@ -26,6 +26,15 @@ public interface BackendMetrics {
     /** {@code sluice_backend_errors_total{backend,operation}}: one object's kernel operation failed (e.g. netlink). */
     void backendError(String backend, String operation);
 
+    /**
+     * kube-proxy's nfacct collectors ({@code kubeproxy_iptables_ct_state_invalid_dropped_packets_total} for
+     * {@code ct_state_invalid_dropped_pkts}, {@code kubeproxy_iptables_localhost_nodeports_accepted_packets_total} for
+     * {@code localhost_nps_accepted_pkts}): {@code packets} is read at scrape time and returns the counter's packet count,
+     * or a negative number when it cannot be read (no sample is exported then). Registering again replaces the reader.
+     */
+    default void nfacctCounter(String counter, java.util.function.LongSupplier packets) {
+    }
+
     BackendMetrics NOOP = new BackendMetrics() {
         @Override
         public void restoreFailure(IpFamily family) {

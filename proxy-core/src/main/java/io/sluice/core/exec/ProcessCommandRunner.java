@@ -8,10 +8,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** {@link CommandRunner} over {@link ProcessBuilder}; stdin is written and stdout/stderr drained concurrently. */
 public final class ProcessCommandRunner implements CommandRunner {
+    /**
+     * Pipe pumps block on I/O for the life of a process, so they get their own daemon threads rather than the common
+     * ForkJoinPool, where concurrent commands (a sync and the canary monitor) could starve each other.
+     */
+    private static final ExecutorService PIPES = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sluice-command-pipe");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Override
     public CommandResult run(List<String> argv, String stdin, Duration timeout) {
@@ -21,19 +32,16 @@ public final class ProcessCommandRunner implements CommandRunner {
         } catch (IOException e) {
             return new CommandResult(127, "", argv.get(0) + ": " + e.getMessage());
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null && !stdin.isEmpty()) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            // The program may exit before reading all input (e.g. a parse error); its exit code tells.
-        }
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), PIPES);
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), PIPES);
+        // stdin is written on its own thread so that the timeout covers it: a program that stops reading (a slow or
+        // wedged iptables-restore with a 30 MiB payload) must not block us past the deadline.
+        CompletableFuture<Void> in = CompletableFuture.runAsync(() -> feed(p.getOutputStream(), stdin), PIPES);
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 p.waitFor();
+                in.cancel(true);
                 return new CommandResult(124, out.join(), err.join() + "\ntimed out after " + timeout);
             }
             return new CommandResult(p.exitValue(), out.join(), err.join());
@@ -41,6 +49,16 @@ public final class ProcessCommandRunner implements CommandRunner {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             return new CommandResult(130, "", "interrupted");
+        }
+    }
+
+    private static void feed(OutputStream stdin, String text) {
+        try (stdin) {
+            if (text != null && !text.isEmpty()) {
+                stdin.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            // The program may exit before reading all input (e.g. a parse error); its exit code tells.
         }
     }
 

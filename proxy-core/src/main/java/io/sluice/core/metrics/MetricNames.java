@@ -32,11 +32,17 @@ public final class MetricNames {
     public static final String NO_LOCAL_ENDPOINTS_TOTAL = "kubeproxy_sync_proxy_rules_no_local_endpoints_total";
     public static final String PROXY_HEALTHZ_TOTAL = "kubeproxy_proxy_healthz_total";
     public static final String PROXY_LIVEZ_TOTAL = "kubeproxy_proxy_livez_total";
+    public static final String IPTABLES_CT_STATE_INVALID_DROPPED_PACKETS_TOTAL =
+            "kubeproxy_iptables_ct_state_invalid_dropped_packets_total";
+    public static final String IPTABLES_LOCALHOST_NODEPORTS_ACCEPTED_PACKETS_TOTAL =
+            "kubeproxy_iptables_localhost_nodeports_accepted_packets_total";
     public static final String SLUICE_INVALID_OBJECTS_TOTAL = "sluice_invalid_objects_total";
     public static final String SLUICE_BACKEND_ERRORS_TOTAL = "sluice_backend_errors_total";
 
     /** All of the above, sorted. */
     public static final List<String> ALL = List.of(
+            IPTABLES_CT_STATE_INVALID_DROPPED_PACKETS_TOTAL,
+            IPTABLES_LOCALHOST_NODEPORTS_ACCEPTED_PACKETS_TOTAL,
             NETWORK_PROGRAMMING_DURATION,
             PROXY_HEALTHZ_TOTAL,
             PROXY_LIVEZ_TOTAL,

@@ -63,6 +63,8 @@ public final class ProxyMetrics implements BackendMetrics, InvalidObjectListener
     private final Gauge noLocalEndpoints;
     private final io.prometheus.metrics.core.metrics.Counter healthz;
     private final io.prometheus.metrics.core.metrics.Counter livez;
+    private final java.util.Map<String, java.util.function.LongSupplier> nfacctReaders =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A fresh registry, series pre-created for IPv4. */
     public ProxyMetrics() {
@@ -108,6 +110,10 @@ public final class ProxyMetrics implements BackendMetrics, InvalidObjectListener
                 "Number of services with a Local traffic policy and no endpoints", "traffic_policy", IP_FAMILY);
         healthz = counter(pr, MetricNames.PROXY_HEALTHZ_TOTAL, "Cumulative proxy healthz HTTP status", "code");
         livez = counter(pr, MetricNames.PROXY_LIVEZ_TOTAL, "Cumulative proxy livez HTTP status", "code");
+        pr.register(new NfacctCollector(MetricNames.IPTABLES_CT_STATE_INVALID_DROPPED_PACKETS_TOTAL,
+                "packets dropped by iptables to work around conntrack problems", "ct_state_invalid_dropped_pkts"));
+        pr.register(new NfacctCollector(MetricNames.IPTABLES_LOCALHOST_NODEPORTS_ACCEPTED_PACKETS_TOTAL,
+                "Number of packets accepted on nodeports of loopback interface", "localhost_nps_accepted_pkts"));
         for (IpFamily f : families) {
             String fam = f.name();
             syncDuration.labelValues(fam);
@@ -118,6 +124,42 @@ public final class ProxyMetrics implements BackendMetrics, InvalidObjectListener
             lastQueuedTimestamp.labelValues(fam);
             restoreFailures.labelValues(fam);
             partialRestoreFailures.labelValues(fam);
+        }
+    }
+
+    @Override
+    public void nfacctCounter(String counter, java.util.function.LongSupplier packets) {
+        nfacctReaders.put(counter, packets);
+    }
+
+    /** kube-proxy's nfacct metrics: custom collectors that read the kernel counter when scraped. */
+    private final class NfacctCollector implements io.prometheus.metrics.model.registry.Collector {
+        private final String name;
+        private final String help;
+        private final String counter;
+
+        NfacctCollector(String name, String help, String counter) {
+            this.name = name;
+            this.help = help;
+            this.counter = counter;
+        }
+
+        @Override
+        public io.prometheus.metrics.model.snapshots.MetricSnapshot collect() {
+            var b = io.prometheus.metrics.model.snapshots.CounterSnapshot.builder()
+                    .name(name.substring(0, name.length() - "_total".length())).help(help);
+            java.util.function.LongSupplier reader = nfacctReaders.get(counter);
+            long packets = reader == null ? -1 : reader.getAsLong();
+            if (packets >= 0) {
+                b.dataPoint(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot.builder()
+                        .value(packets).build());
+            }
+            return b.build();
+        }
+
+        @Override
+        public String getPrometheusName() {
+            return name.substring(0, name.length() - "_total".length());
         }
     }
 

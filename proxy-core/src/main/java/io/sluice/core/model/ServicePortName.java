@@ -1,6 +1,5 @@
 package io.sluice.core.model;
 
-import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -11,9 +10,6 @@ import java.util.Objects;
  * Ordering is by that string, then protocol, so snapshots and dumps are deterministic.
  */
 public record ServicePortName(NamespacedName service, String port, Protocol protocol) implements Comparable<ServicePortName> {
-    private static final Comparator<ServicePortName> ORDER =
-            Comparator.comparing(ServicePortName::toString).thenComparing(ServicePortName::protocol);
-
     public ServicePortName {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(protocol, "protocol");
@@ -29,8 +25,46 @@ public record ServicePortName(NamespacedName service, String port, Protocol prot
         return port.isEmpty() ? service.toString() : service + ":" + port;
     }
 
+    /**
+     * Orders by {@link #toString()}, then protocol, without building the strings: snapshots of 10,000 services sort
+     * these keys often, and allocating two strings per comparison dominated the cost.
+     */
     @Override
     public int compareTo(ServicePortName o) {
-        return ORDER.compare(this, o);
+        int n = length();
+        int m = o.length();
+        for (int i = 0, end = Math.min(n, m); i < end; i++) {
+            char a = charAt(i);
+            char b = o.charAt(i);
+            if (a != b) {
+                return a - b;
+            }
+        }
+        return n != m ? n - m : protocol.compareTo(o.protocol);
+    }
+
+    /** Length of {@link #toString()}. */
+    private int length() {
+        int len = service.namespace().length() + 1 + service.name().length();
+        return port.isEmpty() ? len : len + 1 + port.length();
+    }
+
+    /** Character {@code i} of {@link #toString()}. */
+    private char charAt(int i) {
+        String ns = service.namespace();
+        if (i < ns.length()) {
+            return ns.charAt(i);
+        }
+        i -= ns.length();
+        if (i == 0) {
+            return '/';
+        }
+        i--;
+        String name = service.name();
+        if (i < name.length()) {
+            return name.charAt(i);
+        }
+        i -= name.length();
+        return i == 0 ? ':' : port.charAt(i - 1);
     }
 }

@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * {@link ObjectDispatcher} (conversion, validation, label selection) as the Kubernetes source.
  *
  * <p>{@link #load} delivers everything, then {@link ProxyEventHandler#onInitialSyncDone()}. {@link #watch} does the
- * same and then polls the files; on a change it re-reads them all and delivers the difference: upserts of new or
+ * same and then polls the files (comparing their bytes, so same-size edits within one mtime tick are seen too); on a
+ * change it re-reads them all and delivers the difference: upserts of new or
  * changed objects and deletes of vanished ones (a file that disappears contributes no objects). A file that is
  * unreadable or unparsable during {@code load} is a {@link SourceException}; while watching it is logged and the
  * previous state is kept.

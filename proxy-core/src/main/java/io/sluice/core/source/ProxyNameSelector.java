@@ -21,9 +21,16 @@ public final class ProxyNameSelector {
 
     private final String proxyName;
 
-    /** @param proxyName the configured {@code --service-proxy-name}; null or "" means none */
+    /**
+     * @param proxyName the configured {@code --service-proxy-name}; null or "" means none
+     * @throws IllegalArgumentException when the name is not a valid label value (it would change the selector)
+     */
     public ProxyNameSelector(String proxyName) {
         this.proxyName = proxyName == null ? "" : proxyName;
+        if (!KubeNames.isLabelValue(this.proxyName)) {
+            throw new IllegalArgumentException("service proxy name is not a valid label value: "
+                    + KubeNames.printable(this.proxyName));
+        }
     }
 
     public String proxyName() {

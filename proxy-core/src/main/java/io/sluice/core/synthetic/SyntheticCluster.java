@@ -182,6 +182,23 @@ public final class SyntheticCluster {
         }
     }
 
+    /**
+     * Writes a cluster's YAML to stdout: {@code SyntheticCluster SERVICES ENDPOINTS [SEED]}, e.g. to give the file
+     * source a large cluster.
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("usage: SyntheticCluster SERVICES ENDPOINTS_PER_SERVICE [SEED]");
+            System.exit(2);
+        }
+        SyntheticCluster c = generate(Integer.parseInt(args[0]), Integer.parseInt(args[1]),
+                args.length == 3 ? Long.parseLong(args[2]) : 1);
+        Writer out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.out,
+                java.nio.charset.StandardCharsets.UTF_8));
+        c.writeYaml(out);
+        out.flush();
+    }
+
     /** a.b.0.0 + n, with n < 2^16 * (256 - b). */
     private static String offset(int a, int b, int n) {
         return a + "." + (b + (n >> 16)) + "." + ((n >> 8) & 0xff) + "." + (n & 0xff);

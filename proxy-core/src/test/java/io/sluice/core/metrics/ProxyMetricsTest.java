@@ -58,6 +58,22 @@ class ProxyMetricsTest {
         metrics.livezResponse(503);
         metrics.invalid("Service", "ns/bad", "invalid-cluster-ip");
         metrics.backendError("ipvs", "add-real-server");
+        metrics.nfacctCounter("ct_state_invalid_dropped_pkts", () -> 7);
+        metrics.nfacctCounter("localhost_nps_accepted_pkts", () -> 3);
+    }
+
+    @Test
+    void nfacctCountersAreReadAtScrapeTimeAndOmittedWhenUnreadable() {
+        long[] packets = {5};
+        metrics.nfacctCounter("localhost_nps_accepted_pkts", () -> packets[0]);
+        metrics.nfacctCounter("ct_state_invalid_dropped_pkts", () -> -1);
+
+        assertThat(metrics.scrape()).contains("# TYPE kubeproxy_iptables_localhost_nodeports_accepted_packets_total counter\n"
+                + "kubeproxy_iptables_localhost_nodeports_accepted_packets_total 5.0\n");
+        packets[0] = 9;
+        String s = metrics.scrape();
+        assertThat(s).contains("kubeproxy_iptables_localhost_nodeports_accepted_packets_total 9.0\n");
+        assertThat(s).doesNotContain("kubeproxy_iptables_ct_state_invalid_dropped_packets_total ");
     }
 
     @Test

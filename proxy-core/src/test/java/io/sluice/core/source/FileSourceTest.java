@@ -23,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class FileSourceTest {
+    /** Generous: the shared build machine is heavily loaded; this is a timeout, not a timing assertion. */
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     static final ServicePortName SVC1 = ServicePortName.of("ns1", "svc1", "p80", Protocol.TCP);
     static final ServicePortName SVC2 = ServicePortName.of("ns1", "svc2", "", Protocol.UDP);
 
@@ -211,7 +213,7 @@ class FileSourceTest {
         scheduler = Executors.newSingleThreadScheduledExecutor();
         FileSource.Watch watch = files.watch(List.of(f), tracker, scheduler, Duration.ofMillis(20));
         write("cluster.yaml", SVC1_YAML.replace("port: 80", "port: 81"));
-        await().until(() -> tracker.currentSnapshot().services().get(SVC1).port() == 81);
+        await().atMost(PATIENCE).until(() -> tracker.currentSnapshot().services().get(SVC1).port() == 81);
         watch.close();
         watch.close(); // idempotent
         assertThat(watch.poll()).as("closed").isFalse();

@@ -30,6 +30,8 @@ import static org.awaitility.Awaitility.await;
  */
 @EnableKubernetesMockClient(https = false)
 class KubernetesSourceRelistTest {
+    /** Generous: the shared build machine is heavily loaded; this is a timeout, not a timing assertion. */
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String SELECTOR =
             "labelSelector=%21service.kubernetes.io%2Fservice-proxy-name%2C%21service.kubernetes.io%2Fheadless";
     private static final String SERVICES = "/api/v1/services?" + SELECTOR;
@@ -97,8 +99,8 @@ class KubernetesSourceRelistTest {
         source = new KubernetesSource(client, false, "node-1", "", tracker, InvalidObjectListener.NOOP,
                 Duration.ZERO);
         source.start();
-        await().atMost(Duration.ofSeconds(30)).until(tracker::isInitialized);
-        await().atMost(Duration.ofSeconds(30)).until(() -> tracker.currentSnapshot().services().keySet().stream()
+        await().atMost(PATIENCE).until(tracker::isInitialized);
+        await().atMost(PATIENCE).until(() -> tracker.currentSnapshot().services().keySet().stream()
                 .map(ServicePortName::service).map(NamespacedName::name).toList().equals(
                         java.util.List.of("svc2", "svc3")));
 

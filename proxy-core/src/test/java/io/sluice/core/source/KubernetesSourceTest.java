@@ -26,6 +26,8 @@ import static org.awaitility.Awaitility.await;
 /** Given/When/Then against fabric8's CRUD mock API server. */
 @EnableKubernetesMockClient(crud = true, https = false)
 class KubernetesSourceTest {
+    /** Generous: the shared build machine is heavily loaded; this is a timeout, not a timing assertion. */
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     static final ServicePortName SVC1 = ServicePortName.of("ns1", "svc1", "p80", Protocol.TCP);
 
     KubernetesMockServer server;
@@ -40,12 +42,15 @@ class KubernetesSourceTest {
         if (source != null) {
             source.close();
         }
+        // Close the client's watch connections before the extension stops the mock server; under load the server
+        // otherwise waits for them and its close times out.
+        client.close();
     }
 
     private KubernetesSource start(String proxyName) {
         source = new KubernetesSource(client, false, "node-1", proxyName, tracker, listener, Duration.ZERO);
         source.start();
-        await().atMost(Duration.ofSeconds(30)).until(tracker::isInitialized);
+        await().atMost(PATIENCE).until(tracker::isInitialized);
         return source;
     }
 
@@ -81,22 +86,22 @@ class KubernetesSourceTest {
         // When a slice is updated
         client.resource(sliceOf("ns1", "svc1-b", "svc1", "10.180.0.4")).update();
         // Then the endpoints follow and the service is reported changed
-        await().until(() -> ipPorts(SVC1).contains("10.180.0.4:8080"));
+        await().atMost(PATIENCE).until(() -> ipPorts(SVC1).contains("10.180.0.4:8080"));
         assertThat(ipPorts(SVC1)).containsExactly("10.180.0.1:8080", "10.180.0.2:8080", "10.180.0.4:8080");
         assertThat(tracker.drain().changedServices()).containsExactly(new NamespacedName("ns1", "svc1"));
 
         // When the Service's port changes
         client.resource(service("ns1", "svc1", "172.30.0.41").editSpec().editFirstPort().withPort(81).endPort()
                 .endSpec().build()).update();
-        await().until(() -> tracker.currentSnapshot().services().get(SVC1).port() == 81);
+        await().atMost(PATIENCE).until(() -> tracker.currentSnapshot().services().get(SVC1).port() == 81);
 
         // When a slice is deleted, then its endpoints go
         client.resource(sliceOf("ns1", "svc1-a", "svc1")).delete();
-        await().until(() -> ipPorts(SVC1).equals(List.of("10.180.0.4:8080")));
+        await().atMost(PATIENCE).until(() -> ipPorts(SVC1).equals(List.of("10.180.0.4:8080")));
 
         // When the Service is deleted, then its ports go
         client.resource(service("ns1", "svc1")).delete();
-        await().until(() -> tracker.currentSnapshot().services().isEmpty());
+        await().atMost(PATIENCE).until(() -> tracker.currentSnapshot().services().isEmpty());
         assertThat(tracker.drain().changedServices()).containsExactly(new NamespacedName("ns1", "svc1"));
     }
 
@@ -116,7 +121,7 @@ class KubernetesSourceTest {
 
         // When the plain one gets another proxy's label, it leaves the selection and is removed
         client.resource(labelled(service("ns1", "svc1"), ProxyNameSelector.SERVICE_PROXY_NAME, "other")).update();
-        await().until(() -> tracker.currentSnapshot().services().isEmpty());
+        await().atMost(PATIENCE).until(() -> tracker.currentSnapshot().services().isEmpty());
     }
 
     @Test
@@ -145,7 +150,7 @@ class KubernetesSourceTest {
     }
 
     @Test
-    void initialSyncIsSignalledOnceAfterEveryListedObjectWasDelivered() {
+    void initialSyncIsSignalledOnceAfterEveryListedObjectWasDelivered() throws Exception {
         // Given many Services and slices
         for (int i = 0; i < 30; i++) {
             create(service("ns1", "svc" + i));
@@ -158,12 +163,12 @@ class KubernetesSourceTest {
         assertThat(tracker.isInitialized()).isFalse();
         source.start();
         source.start(); // idempotent
-        source.initialSync().join();
+        source.initialSync().get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
 
         // Then the handler had seen every object before the signal, and got it exactly once
         assertThat(counting.servicesAtSync).isEqualTo(30);
         assertThat(counting.slicesAtSync).isEqualTo(30);
-        await().until(() -> counting.syncs.get() == 1);
+        await().atMost(PATIENCE).until(() -> counting.syncs.get() == 1);
         assertThat(tracker.currentSnapshot().services()).hasSize(30);
     }
 
@@ -174,11 +179,18 @@ class KubernetesSourceTest {
 
         start("");
 
-        await().until(() -> tracker.currentSnapshot().node().addresses().equals(List.of("192.168.0.1")));
+        await().atMost(PATIENCE)
+                .until(() -> tracker.currentSnapshot().node().addresses().equals(List.of("192.168.0.1")));
         client.resource(new io.fabric8.kubernetes.api.model.NodeBuilder(Fixtures.node("node-1", "192.168.0.1"))
                 .editMetadata().addToLabels("topology.kubernetes.io/zone", "z1").endMetadata().build()).update();
-        await().until(() -> tracker.currentSnapshot().node().zone().equals("z1"));
+        await().atMost(PATIENCE).until(() -> tracker.currentSnapshot().node().zone().equals("z1"));
         assertThat(tracker.drain().nodeChanged()).isTrue();
+
+        // When another node changes, nothing happens; when the own Node is deleted, it is reported as deleting
+        client.resource(Fixtures.node("node-2", "192.168.0.22")).update();
+        client.resource(Fixtures.node("node-1", "192.168.0.1")).delete();
+        await().atMost(PATIENCE).until(() -> tracker.currentSnapshot().node().deleting());
+        assertThat(tracker.currentSnapshot().node().addresses()).isEmpty();
     }
 
     @Test

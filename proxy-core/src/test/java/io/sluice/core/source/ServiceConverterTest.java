@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 
 import static io.sluice.core.source.Fixtures.service;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ServiceConverterTest {
     private final RecordingListener listener = new RecordingListener();
@@ -273,5 +274,6 @@ class ServiceConverterTest {
                 .isEqualTo("service.kubernetes.io/service-proxy-name=x,!service.kubernetes.io/headless");
         assertThat(new ProxyNameSelector("x").matches(Map.of(ProxyNameSelector.SERVICE_PROXY_NAME, "x"))).isTrue();
         assertThat(new ProxyNameSelector("").matches(null)).isTrue();
+        assertThatThrownBy(() -> new ProxyNameSelector("x,!other")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -29,6 +29,19 @@ class SyntheticClusterTest {
     }
 
     @Test
+    void yamlReadBackThroughTheFileSourceGivesTheSameSnapshot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        SyntheticCluster c = SyntheticCluster.generate(120, 3, 11);
+        java.nio.file.Path file = dir.resolve("cluster.yaml");
+        try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(file)) {
+            c.writeYaml(w);
+        }
+        io.sluice.core.tracker.ChangeTracker tracker = new io.sluice.core.tracker.ChangeTracker(SyntheticCluster.NODE_NAME);
+        new io.sluice.core.source.FileSource("", io.sluice.core.source.InvalidObjectListener.NOOP).load(List.of(file), tracker);
+        assertThat(tracker.currentSnapshot()).isEqualTo(c.snapshot());
+    }
+
+    @Test
     void sizesAndTypeMix() {
         ProxySnapshot s = SyntheticCluster.generate(1000, 10, 1).snapshot();
         assertThat(s.services()).hasSize(1000);
