@@ -11,7 +11,9 @@
 #
 # Environment: SLUICE_VM_CACHE (default /var/cache/sluice-vm: vmlinux + initramfs per kernel version),
 # SLUICE_VM_TIMEOUT (seconds, default 900), SLUICE_VM_MEM (MiB, default 2560), SLUICE_VM_CPUS (default 2),
-# SLUICE_VM_CONSOLE=1 prints the kernel console afterwards, SLUICE_VM_KEEP=1 keeps the run directory.
+# SLUICE_VM_TCG_THREAD (default single: under multi-threaded TCG a JVM once died with SIGSEGV at the entry of a
+# JIT-compiled method, i.e. cross-modifying code, which a single TCG thread serializes), SLUICE_VM_CPU_MODEL (default
+# max), SLUICE_VM_CONSOLE=1 prints the kernel console afterwards, SLUICE_VM_KEEP=1 keeps the run directory.
 # Installs qemu-system-x86 linux-image-amd64 busybox-static ipvsadm ipset (and friends) when missing (needs root).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -104,7 +106,7 @@ boot() {
     # stdin is /dev/null and nothing uses stdio: the console goes to a file, the command's output to the share.
     timeout -k 10 "$timeout_s" qemu-system-x86_64 \
         -nodefaults -no-user-config -display none -no-reboot \
-        -machine pc -accel tcg,thread=multi -cpu "${SLUICE_VM_CPU_MODEL:-max}" -smp "$cpus" -m "$mem" \
+        -machine pc -accel "tcg,thread=${SLUICE_VM_TCG_THREAD:-single}" -cpu "${SLUICE_VM_CPU_MODEL:-max}" -smp "$cpus" -m "$mem" \
         -kernel "$kernel" -initrd "$initrd" \
         -append "console=ttyS0 quiet loglevel=3 panic=-1 random.trust_cpu=on rdinit=/init" \
         -serial "file:$run/console.log" \
@@ -150,7 +152,8 @@ case "${1:-}" in
     --smoke) mode=smoke; shift ;;
     --ipvs-tier) mode=ipvs-tier; shift ;;
     --) shift ;;
-    -h|--help|"") sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; [ -n "${1:-}" ]; exit $? ;;
+    -h|--help|"") awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
+        [ -n "${1:-}" ]; exit $? ;;
 esac
 
 prepare
