@@ -10,6 +10,7 @@ import io.sluice.core.model.Cidr;
 import io.sluice.core.model.IpFamily;
 import io.sluice.core.model.NodeInfo;
 import io.sluice.core.model.ProxySnapshot;
+import io.sluice.core.model.ServicePortName;
 import io.sluice.iptables.exec.Conntrack;
 import io.sluice.iptables.exec.Iptables;
 import io.sluice.iptables.exec.IptablesException;
@@ -22,6 +23,7 @@ import io.sluice.iptables.render.JumpRules;
 import io.sluice.iptables.render.RenderOptions;
 import io.sluice.iptables.render.RenderRequest;
 import io.sluice.iptables.render.RenderedRules;
+import io.sluice.iptables.render.SkippedServicePort;
 import io.sluice.iptables.render.TopLevelChains;
 import io.sluice.iptables.render.TopLevelRewrite;
 import org.slf4j.Logger;
@@ -230,6 +232,8 @@ public final class IptablesBackend implements ProxyBackend {
             return system.iptables(family);
         }
 
+        private Set<ServicePortName> skipped = Set.of();
+
         FamilyResult sync(SyncRequest request) throws SyncException {
             Instant now = context.clock().instant();
             boolean full = request.fullSync() || needFull
@@ -240,7 +244,7 @@ public final class IptablesBackend implements ProxyBackend {
             boolean scanned;
             try {
                 if (full) {
-                    prepareFullSync(ipt);
+                    prepareFullSync(ipt, snapshot.node());
                 }
                 // §3.3: learn the existing nat chains so stale service chains get deleted; in large clusters only
                 // once per syncPeriod (iptables-save of a huge table is expensive), as kube-proxy does.
@@ -275,6 +279,7 @@ public final class IptablesBackend implements ProxyBackend {
                 throw new SyncException(family + " iptables-restore failed: " + e.getMessage(), e);
             }
             needFull = false;
+            reportNewlySkipped(rendered);
             // Only now: a failed restore left the kernel as the previous successful one did.
             lastTopLevel = rendered.topLevelChains();
             if (full) {
@@ -293,8 +298,24 @@ public final class IptablesBackend implements ProxyBackend {
             return new FamilyResult(full, rendered.payload().length());
         }
 
+        /**
+         * Service ports the renderer refused (a value that could be mis-parsed by iptables-restore; the source layer
+         * should have rejected it already) are logged and counted once, when they first appear, not on every sync.
+         */
+        private void reportNewlySkipped(RenderedRules rendered) {
+            Set<ServicePortName> now = new java.util.HashSet<>();
+            for (SkippedServicePort p : rendered.skippedServicePorts()) {
+                now.add(p.name());
+                if (!skipped.contains(p.name())) {
+                    LOG.warn("{}: service port {} not programmed: {}", family, p.name(), p.reason());
+                    context.metrics().invalidObject("Service", p.name().service().toString(), "unsafe-for-iptables");
+                }
+            }
+            skipped = now;
+        }
+
         /** Jump rules, canaries, nfacct counters, route_localnet: kube-proxy does these on full syncs only. */
-        private void prepareFullSync(Iptables ipt) throws IptablesException {
+        private void prepareFullSync(Iptables ipt, NodeInfo node) throws IptablesException {
             for (JumpRule j : JumpRules.forFamily(family)) {
                 ipt.ensureChain(j.table(), j.toChain());
                 ipt.ensureRulePrepended(j.table(), j.fromChain(), JumpSpecs.spec(j));
@@ -309,7 +330,8 @@ public final class IptablesBackend implements ProxyBackend {
                     }
                 }
             }
-            if (family == IpFamily.IPv4 && context.config().iptables().localhostNodePorts()) {
+            // The renderer's view, not the flag alone: nodePortAddresses without 127.0.0.0/8 turns localhost node ports off.
+            if (family == IpFamily.IPv4 && renderer(node).localhostNodePortsEnabled()) {
                 // kube-proxy sets route_localnet so that 127.0.0.1:<nodePort> can be DNATed off the host.
                 if (!system.sysctl().get(ROUTE_LOCALNET).map("1"::equals).orElse(false)) {
                     try {

@@ -292,6 +292,39 @@ class IptablesBackendTest {
     }
 
     @Test
+    void routeLocalnetIsLeftAloneWhenNodePortAddressesExcludeLoopback() throws Exception {
+        ProxyConfig d = upstreamConfig();
+        ProxyConfig noLoopback = new ProxyConfig(d.mode(), "test-node", d.clusterCIDRs(), d.detectLocalMode(),
+                d.detectLocal(), List.of("192.168.0.0/16"), d.iptables(), d.ipvs(), d.conntrack(),
+                d.metricsBindAddress(), d.healthzBindAddress(), d.kubeconfig(), d.configSyncPeriod(), "");
+        FakeIptablesSystem sys = new FakeIptablesSystem();
+        IptablesBackend b = new IptablesBackend(new BackendContext(noLoopback, new RecordingMetrics(),
+                KernelAssumptions.UPSTREAM_TESTS, null, null), sys, UPSTREAM_MARK, TopLevelRewrite.ALWAYS);
+
+        b.sync(SyncRequest.full(ProxySnapshot.empty("test-node")));
+
+        assertThat(sys.sysctl().get(IptablesBackend.ROUTE_LOCALNET)).isEmpty();
+    }
+
+    @Test
+    void aServicePortTheRendererRefusesIsCountedOnceNotOnEverySync() throws Exception {
+        var name = io.sluice.core.model.ServicePortName.of("ns", "bad\"name", "p", io.sluice.core.model.Protocol.TCP);
+        var port = new io.sluice.core.model.ServicePort(name, io.sluice.core.model.ServiceType.ClusterIP,
+                List.of("10.96.0.9"), 80, 0, List.of(), List.of(), List.of(), io.sluice.core.model.TrafficPolicy.Cluster,
+                io.sluice.core.model.TrafficPolicy.Cluster, null, 0, "");
+        var services = new java.util.TreeMap<io.sluice.core.model.ServicePortName, io.sluice.core.model.ServicePort>();
+        services.put(name, port);
+        ProxySnapshot snapshot = new ProxySnapshot(services, new java.util.TreeMap<>(),
+                io.sluice.core.model.NodeInfo.named("test-node"));
+
+        backend.sync(SyncRequest.full(snapshot));
+        backend.sync(new SyncRequest(snapshot, Set.of(), false));
+
+        assertThat(metrics.values).containsEntry("invalid/Service/ns/bad\"name/unsafe-for-iptables", 1L);
+        assertThat(kernel.save("nat")).doesNotContain("bad");
+    }
+
+    @Test
     void fullSyncSetsRouteLocalnetAndDualStackRendersBothFamilies() throws Exception {
         backend.sync(SyncRequest.full(ProxySnapshot.empty("test-node")));
         assertThat(system.sysctl().get(IptablesBackend.ROUTE_LOCALNET)).hasValue("1");

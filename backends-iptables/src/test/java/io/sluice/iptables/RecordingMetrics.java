@@ -39,4 +39,9 @@ final class RecordingMetrics implements BackendMetrics {
     public void backendError(String backend, String operation) {
         values.merge("error/" + backend + "/" + operation, 1L, Long::sum);
     }
+
+    @Override
+    public void invalidObject(String kind, String object, String reason) {
+        values.merge("invalid/" + kind + "/" + object + "/" + reason, 1L, Long::sum);
+    }
 }

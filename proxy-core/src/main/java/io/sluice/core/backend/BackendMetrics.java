@@ -27,6 +27,13 @@ public interface BackendMetrics {
     void backendError(String backend, String operation);
 
     /**
+     * {@code sluice_invalid_objects_total{kind,reason}} for an object the backend refuses to program (the source layer
+     * rejects almost everything earlier; this is defence in depth). {@code object} is namespace/name.
+     */
+    default void invalidObject(String kind, String object, String reason) {
+    }
+
+    /**
      * kube-proxy's nfacct collectors ({@code kubeproxy_iptables_ct_state_invalid_dropped_packets_total} for
      * {@code ct_state_invalid_dropped_pkts}, {@code kubeproxy_iptables_localhost_nodeports_accepted_packets_total} for
      * {@code localhost_nps_accepted_pkts}): {@code packets} is read at scrape time and returns the counter's packet count,

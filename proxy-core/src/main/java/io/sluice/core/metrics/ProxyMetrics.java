@@ -128,6 +128,11 @@ public final class ProxyMetrics implements BackendMetrics, InvalidObjectListener
     }
 
     @Override
+    public void invalidObject(String kind, String object, String reason) {
+        invalid(kind, object, reason);
+    }
+
+    @Override
     public void nfacctCounter(String counter, java.util.function.LongSupplier packets) {
         nfacctReaders.put(counter, packets);
     }
