@@ -60,103 +60,134 @@ public final class IpvsPlanner {
     }
 
     public DesiredIpvsState plan(ProxySnapshot snapshot, IpFamily family, HostFacts host) {
-        String scheduler = config.ipvs().scheduler();
-        Map<String, SortedSet<String>> sets = new LinkedHashMap<>();
-        List<IpsetSpec> specs = KubeIpsets.forFamily(family);
-        for (IpsetSpec s : specs) {
-            sets.put(s.baseName(), new TreeSet<>());
+        Scope scope = scope(snapshot, family, host);
+        List<Contribution> all = new ArrayList<>();
+        for (Map.Entry<ServicePortName, ServicePort> e : snapshot.services().entrySet()) {
+            Contribution c = contribute(e.getKey(), e.getValue(), snapshot, scope);
+            if (c != null) {
+                all.add(c);
+            }
         }
-        TreeMap<VirtualServer.Key, DesiredVirtualServer> vss = new TreeMap<>();
-        TreeSet<String> bind = new TreeSet<>();
+        return assemble(family, all);
+    }
+
+    /** What {@link #contribute} needs besides the service port; computed once per sync and family. */
+    record Scope(IpFamily family, String scheduler, Set<String> local, String nodeName, String nodeZone,
+                 String nodeIp, List<String> nodeIps) {
+    }
+
+    Scope scope(ProxySnapshot snapshot, IpFamily family, HostFacts host) {
+        return new Scope(family, config.ipvs().scheduler(), host.localAddresses(), snapshot.node().name(),
+                snapshot.node().zone(), snapshot.node().primaryAddress(family), nodePortIps(snapshot, family, host));
+    }
+
+    /**
+     * One service port's share of a family's desired state. Depends only on that service port, its endpoints and
+     * the {@link Scope}, so it can be memoised per service port between syncs.
+     *
+     * @param virtualServers in claim order (a key claimed by an earlier service port stays with that one)
+     * @param entries        ipset base name to entries (validated), without {@code KUBE-IPVS-IPS} (derived from
+     *                       the bind addresses of all service ports)
+     * @param noLocalInternal whether the owning service counts towards the internal no-local-endpoints metric
+     */
+    record Contribution(ServicePortName name, List<DesiredVirtualServer> virtualServers, Set<String> bind,
+                        Map<String, Set<String>> entries, List<IpvsRulesInput.LbNoNodeAccess> noNodeAccess,
+                        boolean noLocalInternal, boolean noLocalExternal) {
+    }
+
+    /** The contribution of one service port, or null when it has no cluster IP of the scope's family. */
+    Contribution contribute(ServicePortName name, ServicePort port, ProxySnapshot snapshot, Scope scope) {
+        IpFamily family = scope.family();
+        String scheduler = scope.scheduler();
+        ServicePort svc = port.forFamily(family);
+        String clusterIp = svc.clusterIP(family);
+        if (clusterIp == null) {
+            return null;
+        }
+        Map<String, Set<String>> sets = new LinkedHashMap<>();
+        List<DesiredVirtualServer> vss = new ArrayList<>();
+        Set<String> bind = new TreeSet<>();
         List<IpvsRulesInput.LbNoNodeAccess> noNodeAccess = new ArrayList<>();
         Set<NamespacedName> noLocalInternal = new HashSet<>();
         Set<NamespacedName> noLocalExternal = new HashSet<>();
-        Set<String> local = host.localAddresses();
-        String nodeIp = snapshot.node().primaryAddress(family);
-        List<String> nodeIps = nodePortIps(snapshot, family, host);
+        Set<String> local = scope.local();
+        String nodeIp = scope.nodeIp();
+        List<String> nodeIps = scope.nodeIps();
+        NamespacedName owner = name.service();
+        Protocol proto = name.protocol();
+        List<Endpoint> eps = snapshot.endpointsOf(name).stream().filter(ep -> ep.family() == family).toList();
+        CategorizedEndpoints cat = EndpointCategorizer.categorize(eps, svc, scope.nodeName(), scope.nodeZone());
+        int flags = 0;
+        int timeout = 0;
+        if (svc.affinity().isClientIP()) {
+            flags |= VirtualServer.FLAG_PERSISTENT;
+            timeout = svc.affinity().timeoutSeconds();
+        }
+        if ("mh".equals(scheduler)) {
+            flags |= VirtualServer.FLAG_SOURCE_HASH;
+        }
 
-        for (Map.Entry<ServicePortName, ServicePort> e : snapshot.services().entrySet()) {
-            ServicePort svc = e.getValue().forFamily(family);
-            String clusterIp = svc.clusterIP(family);
-            if (clusterIp == null) {
-                continue;
+        // Hairpin: every local endpoint (whatever its conditions) may reach itself through the service.
+        for (Endpoint ep : eps) {
+            if (ep.isLocal(scope.nodeName())) {
+                add(sets, family, KubeIpsets.LOOP_BACK, IpsetEntries.ipPortIp(ep.ip(), proto, ep.port(), ep.ip()));
             }
-            ServicePortName name = e.getKey();
-            NamespacedName owner = name.service();
-            Protocol proto = name.protocol();
-            List<Endpoint> eps = snapshot.endpointsOf(name).stream().filter(ep -> ep.family() == family).toList();
-            CategorizedEndpoints cat = EndpointCategorizer.categorize(eps, svc, snapshot.node().name(),
-                    snapshot.node().zone());
-            int flags = 0;
-            int timeout = 0;
-            if (svc.affinity().isClientIP()) {
-                flags |= VirtualServer.FLAG_PERSISTENT;
-                timeout = svc.affinity().timeoutSeconds();
-            }
-            if ("mh".equals(scheduler)) {
-                flags |= VirtualServer.FLAG_SOURCE_HASH;
-            }
+        }
 
-            // Hairpin: every local endpoint (whatever its conditions) may reach itself through the service.
-            for (Endpoint ep : eps) {
-                if (ep.isLocal(snapshot.node().name())) {
-                    add(sets, family, KubeIpsets.LOOP_BACK, IpsetEntries.ipPortIp(ep.ip(), proto, ep.port(), ep.ip()));
-                }
+        add(sets, family, KubeIpsets.CLUSTER_IP, IpsetEntries.ipPort(clusterIp, proto, svc.port()));
+        List<RealServer> internal = realServers(cat, svc.internalPolicyLocal(), svc, owner, noLocalInternal,
+                noLocalExternal);
+        put(vss, new VirtualServer(clusterIp, proto, svc.port(), scheduler, flags, timeout), internal, owner);
+        bind.add(clusterIp);
+
+        List<RealServer> external = realServers(cat, svc.externalPolicyLocal(), svc, owner, noLocalInternal,
+                noLocalExternal);
+        for (String ip : svc.externalIPs()) {
+            add(sets, family, svc.externalPolicyLocal() ? KubeIpsets.EXTERNAL_IP_LOCAL : KubeIpsets.EXTERNAL_IP,
+                    IpsetEntries.ipPort(ip, proto, svc.port()));
+            put(vss, new VirtualServer(ip, proto, svc.port(), scheduler, flags, timeout), external, owner);
+            if (!local.contains(ip)) {
+                bind.add(ip);
             }
+        }
 
-            add(sets, family, KubeIpsets.CLUSTER_IP, IpsetEntries.ipPort(clusterIp, proto, svc.port()));
-            List<RealServer> internal = realServers(cat, svc.internalPolicyLocal(), svc, owner, noLocalInternal,
-                    noLocalExternal);
-            put(vss, new VirtualServer(clusterIp, proto, svc.port(), scheduler, flags, timeout), internal, owner);
-            bind.add(clusterIp);
-
-            List<RealServer> external = realServers(cat, svc.externalPolicyLocal(), svc, owner, noLocalInternal,
-                    noLocalExternal);
-            for (String ip : svc.externalIPs()) {
-                add(sets, family, svc.externalPolicyLocal() ? KubeIpsets.EXTERNAL_IP_LOCAL : KubeIpsets.EXTERNAL_IP,
-                        IpsetEntries.ipPort(ip, proto, svc.port()));
-                put(vss, new VirtualServer(ip, proto, svc.port(), scheduler, flags, timeout), external, owner);
-                if (!local.contains(ip)) {
-                    bind.add(ip);
-                }
+        for (String ip : svc.loadBalancerIPs()) {
+            String entry = IpsetEntries.ipPort(ip, proto, svc.port());
+            add(sets, family, KubeIpsets.LOAD_BALANCER, entry);
+            if (svc.externalPolicyLocal()) {
+                add(sets, family, KubeIpsets.LOAD_BALANCER_LOCAL, entry);
             }
-
-            for (String ip : svc.loadBalancerIPs()) {
-                String entry = IpsetEntries.ipPort(ip, proto, svc.port());
-                add(sets, family, KubeIpsets.LOAD_BALANCER, entry);
-                if (svc.externalPolicyLocal()) {
-                    add(sets, family, KubeIpsets.LOAD_BALANCER_LOCAL, entry);
-                }
-                if (!svc.loadBalancerSourceRanges().isEmpty()) {
-                    add(sets, family, KubeIpsets.LOAD_BALANCER_FW, entry);
-                    boolean allowFromNode = false;
-                    for (String range : svc.loadBalancerSourceRanges()) {
-                        add(sets, family, KubeIpsets.LOAD_BALANCER_SOURCE_CIDR,
-                                IpsetEntries.ipPortNet(ip, proto, svc.port(), range));
-                        if (nodeIp != null && Cidr.parse(range).map(c -> c.contains(nodeIp)).orElse(false)) {
-                            allowFromNode = true;
-                        }
-                    }
-                    if (allowFromNode) {
-                        // Requests from the LB's backend hosts loop back locally instead of reaching the LB.
-                        add(sets, family, KubeIpsets.LOAD_BALANCER_SOURCE_IP,
-                                IpsetEntries.ipPortIp(ip, proto, svc.port(), ip));
-                    } else {
-                        // No range admits the node: block LB access from the node itself (kubernetes issue 119656).
-                        noNodeAccess.add(new IpvsRulesInput.LbNoNodeAccess(ip, proto.lower(), svc.port()));
+            if (!svc.loadBalancerSourceRanges().isEmpty()) {
+                add(sets, family, KubeIpsets.LOAD_BALANCER_FW, entry);
+                boolean allowFromNode = false;
+                for (String range : svc.loadBalancerSourceRanges()) {
+                    add(sets, family, KubeIpsets.LOAD_BALANCER_SOURCE_CIDR,
+                            IpsetEntries.ipPortNet(ip, proto, svc.port(), range));
+                    if (nodeIp != null && Cidr.parse(range).map(c -> c.contains(nodeIp)).orElse(false)) {
+                        allowFromNode = true;
                     }
                 }
-                put(vss, new VirtualServer(ip, proto, svc.port(), scheduler, flags, timeout), external, owner);
-                if (!local.contains(ip)) {
-                    bind.add(ip);
+                if (allowFromNode) {
+                    // Requests from the LB's backend hosts loop back locally instead of reaching the LB.
+                    add(sets, family, KubeIpsets.LOAD_BALANCER_SOURCE_IP,
+                            IpsetEntries.ipPortIp(ip, proto, svc.port(), ip));
+                } else {
+                    // No range admits the node: block LB access from the node itself (kubernetes issue 119656).
+                    noNodeAccess.add(new IpvsRulesInput.LbNoNodeAccess(ip, proto.lower(), svc.port()));
                 }
             }
+            put(vss, new VirtualServer(ip, proto, svc.port(), scheduler, flags, timeout), external, owner);
+            if (!local.contains(ip)) {
+                bind.add(ip);
+            }
+        }
 
-            if (svc.nodePort() != 0) {
-                if (nodeIps.isEmpty()) {
-                    // Upstream skips the rest of this service port (health check node port included).
-                    continue;
-                }
+        boolean skipRest = false;
+        if (svc.nodePort() != 0) {
+            if (nodeIps.isEmpty()) {
+                // Upstream skips the rest of this service port (health check node port included).
+                skipRest = true;
+            } else {
                 String plain = switch (proto) {
                     case TCP -> KubeIpsets.NODE_PORT_TCP;
                     case UDP -> KubeIpsets.NODE_PORT_UDP;
@@ -183,11 +214,44 @@ public final class IpvsPlanner {
                     }
                 }
                 for (String nip : nodeIps) {
-                    put(vss, new VirtualServer(nip, proto, svc.nodePort(), scheduler, flags, timeout), external, owner);
+                    put(vss, new VirtualServer(nip, proto, svc.nodePort(), scheduler, flags, timeout), external,
+                            owner);
                 }
             }
-            if (svc.healthCheckNodePort() != 0) {
-                add(sets, family, KubeIpsets.HEALTH_CHECK_NODE_PORT, IpsetEntries.port(svc.healthCheckNodePort()));
+        }
+        if (!skipRest && svc.healthCheckNodePort() != 0) {
+            add(sets, family, KubeIpsets.HEALTH_CHECK_NODE_PORT, IpsetEntries.port(svc.healthCheckNodePort()));
+        }
+        Map<String, Set<String>> frozen = new LinkedHashMap<>();
+        sets.forEach((k, v) -> frozen.put(k, Set.copyOf(v)));
+        return new Contribution(name, List.copyOf(vss), Set.copyOf(bind), Map.copyOf(frozen), List.copyOf(noNodeAccess),
+                !noLocalInternal.isEmpty(), !noLocalExternal.isEmpty());
+    }
+
+    /** Merges contributions (in service port order) into a family's desired state, as {@link #plan} does. */
+    DesiredIpvsState assemble(IpFamily family, Iterable<Contribution> contributions) {
+        Map<String, Set<String>> sets = new LinkedHashMap<>();
+        List<IpsetSpec> specs = KubeIpsets.forFamily(family);
+        for (IpsetSpec s : specs) {
+            sets.put(s.baseName(), new TreeSet<>());
+        }
+        TreeMap<VirtualServer.Key, DesiredVirtualServer> vss = new TreeMap<>();
+        TreeSet<String> bind = new TreeSet<>();
+        List<IpvsRulesInput.LbNoNodeAccess> noNodeAccess = new ArrayList<>();
+        Set<NamespacedName> noLocalInternal = new HashSet<>();
+        Set<NamespacedName> noLocalExternal = new HashSet<>();
+        for (Contribution c : contributions) {
+            for (DesiredVirtualServer d : c.virtualServers()) {
+                claim(vss, d);
+            }
+            bind.addAll(c.bind());
+            c.entries().forEach((set, entries) -> sets.get(set).addAll(entries));
+            noNodeAccess.addAll(c.noNodeAccess());
+            if (c.noLocalInternal()) {
+                noLocalInternal.add(c.name().service());
+            }
+            if (c.noLocalExternal()) {
+                noLocalExternal.add(c.name().service());
             }
         }
         for (String a : bind) {
@@ -197,17 +261,30 @@ public final class IpvsPlanner {
         List<DesiredIpset> ipsets = new ArrayList<>();
         Set<String> nonEmpty = new HashSet<>();
         for (IpsetSpec s : specs) {
-            SortedSet<String> entries = sets.get(s.baseName());
+            SortedSet<String> entries = (SortedSet<String>) sets.get(s.baseName());
             ipsets.add(new DesiredIpset(s, entries));
             if (!entries.isEmpty()) {
                 nonEmpty.add(s.baseName());
             }
         }
-        String iptables = IpvsRulesRenderer.render(new IpvsRulesInput(family, nonEmpty,
-                config.iptables().masqueradeAll(), ifNotLocal(family), config.iptables().masqueradeMark(),
-                randomFully, noNodeAccess));
+        String iptables = iptables(family, nonEmpty, noNodeAccess);
         return new DesiredIpvsState(family, vss, bind, ipsets, iptables, noLocalInternal.size(),
                 noLocalExternal.size());
+    }
+
+    /** The IPVS-mode iptables payload of a family (cheap: depends on which sets are non-empty and few rules). */
+    String iptables(IpFamily family, Set<String> nonEmptySets, List<IpvsRulesInput.LbNoNodeAccess> noNodeAccess) {
+        return IpvsRulesRenderer.render(new IpvsRulesInput(family, nonEmptySets,
+                config.iptables().masqueradeAll(), ifNotLocal(family), config.iptables().masqueradeMark(),
+                randomFully, noNodeAccess));
+    }
+
+    static void claim(Map<VirtualServer.Key, DesiredVirtualServer> vss, DesiredVirtualServer d) {
+        DesiredVirtualServer prev = vss.putIfAbsent(d.virtualServer().key(), d);
+        if (prev != null && !prev.service().equals(d.service())) {
+            LOG.warn("Virtual server {} is claimed by {} and {}; keeping {}", d.virtualServer(), prev.service(),
+                    d.service(), prev.service());
+        }
     }
 
     /**
@@ -240,23 +317,24 @@ public final class IpvsPlanner {
         return List.copyOf(out);
     }
 
-    private static void put(Map<VirtualServer.Key, DesiredVirtualServer> vss, VirtualServer vs,
-                            List<RealServer> rss, NamespacedName owner) {
-        DesiredVirtualServer prev = vss.putIfAbsent(vs.key(), new DesiredVirtualServer(vs, rss, owner));
-        if (prev != null && !prev.service().equals(owner)) {
-            LOG.warn("Virtual server {} is claimed by {} and {}; keeping {}", vs, prev.service(), owner,
-                    prev.service());
+    private static void put(List<DesiredVirtualServer> vss, VirtualServer vs, List<RealServer> rss,
+                            NamespacedName owner) {
+        for (DesiredVirtualServer d : vss) {
+            if (d.virtualServer().key().equals(vs.key())) {
+                return; // the first claim of this service port wins, as putIfAbsent did
+            }
         }
+        vss.add(new DesiredVirtualServer(vs, rss, owner));
     }
 
-    private static void add(Map<String, SortedSet<String>> sets, IpFamily family, String set, String entry) {
+    private static void add(Map<String, Set<String>> sets, IpFamily family, String set, String entry) {
         IpsetSpec spec = KubeIpsets.spec(set, family);
         if (!IpsetEntries.isValid(spec.type(), family, entry)) {
             // Cannot happen for validated model objects; never let a malformed entry reach ipset.
             LOG.error("Dropping invalid entry for ipset {} (type {})", spec.name(), spec.type().text());
             return;
         }
-        sets.get(set).add(entry);
+        sets.computeIfAbsent(set, x -> new TreeSet<>()).add(entry);
     }
 
     /**
