@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,6 +52,8 @@ public final class IpvsBackend implements ProxyBackend {
     private IpvsReconciler reconciler;
     private boolean initialized;
     private boolean jumpsEnsured;
+    /** Per managed family, the plan the last sync applied; null until a sync planned everything. */
+    private List<IncrementalPlan> plans;
 
     public IpvsBackend(BackendContext context, IpvsKernel.Opener opener) {
         this.context = context;
@@ -93,18 +97,16 @@ public final class IpvsBackend implements ProxyBackend {
         } catch (RuntimeException e) {
             throw new SyncException("IPVS sync: cannot list local addresses: " + e.getMessage(), e);
         }
-        List<DesiredIpvsState> desired = new ArrayList<>();
-        for (IpFamily f : families) {
-            DesiredIpvsState d = planner.plan(snapshot, f, host);
-            desired.add(d);
-            context.metrics().noLocalEndpoints("internal", f, d.noLocalEndpointsInternal());
-            context.metrics().noLocalEndpoints("external", f, d.noLocalEndpointsExternal());
-        }
         IpvsReconciler.Result r;
         try {
-            r = reconciler.reconcile(desired, families, request.fullSync());
-        } catch (SyncException e) {
+            if (canSyncIncrementally(request, families, host)) {
+                r = syncIncrementally(request, families);
+            } else {
+                r = syncEverything(request, families, host);
+            }
+        } catch (SyncException | RuntimeException e) {
             jumpsEnsured = false;
+            plans = null;
             throw e;
         }
         if (r.fullResync() || !jumpsEnsured) {
@@ -126,6 +128,55 @@ public final class IpvsBackend implements ProxyBackend {
             LOG.debug("IPVS sync: {}", op.describe());
         }
         return new SyncResult(r.fullResync(), r.operations().size());
+    }
+
+    /**
+     * A partial request after a completely successful sync, with unchanged families, host addresses and node, is
+     * re-planned and applied only for {@code request.changedServices()}.
+     */
+    private boolean canSyncIncrementally(SyncRequest request, Set<IpFamily> families, HostFacts host) {
+        if (request.fullSync() || plans == null || !reconciler.canReconcilePartially()
+                || plans.size() != families.size()) {
+            return false;
+        }
+        for (IncrementalPlan p : plans) {
+            if (!families.contains(p.family()) || !p.sameScope(request.snapshot(), host)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private IpvsReconciler.Result syncIncrementally(SyncRequest request, Set<IpFamily> families)
+            throws SyncException {
+        List<IncrementalPlan.Delta> deltas = new ArrayList<>();
+        Map<IpFamily, String> iptables = new EnumMap<>(IpFamily.class);
+        for (IncrementalPlan p : plans) {
+            deltas.add(p.update(request.snapshot(), request.changedServices()));
+            iptables.put(p.family(), p.iptables());
+            context.metrics().noLocalEndpoints("internal", p.family(), p.noLocalEndpointsInternal());
+            context.metrics().noLocalEndpoints("external", p.family(), p.noLocalEndpointsExternal());
+        }
+        return reconciler.reconcilePartial(deltas, iptables, families);
+    }
+
+    /** Plans every service; a full request (or the reconciler after a failure) re-reads the kernel. */
+    private IpvsReconciler.Result syncEverything(SyncRequest request, Set<IpFamily> families, HostFacts host)
+            throws SyncException {
+        plans = null;
+        List<IncrementalPlan> built = new ArrayList<>();
+        List<DesiredIpvsState> desired = new ArrayList<>();
+        for (IpFamily f : families) {
+            IncrementalPlan p = IncrementalPlan.build(planner, request.snapshot(), f, host);
+            DesiredIpvsState d = p.toDesired();
+            built.add(p);
+            desired.add(d);
+            context.metrics().noLocalEndpoints("internal", f, d.noLocalEndpointsInternal());
+            context.metrics().noLocalEndpoints("external", f, d.noLocalEndpointsExternal());
+        }
+        IpvsReconciler.Result r = reconciler.reconcile(desired, families, request.fullSync());
+        plans = built;
+        return r;
     }
 
     private void initialize(IpvsKernel k) throws SyncException {
@@ -226,6 +277,7 @@ public final class IpvsBackend implements ProxyBackend {
             errors.add(e.getMessage());
         }
         reconciler = null;
+        plans = null;
         if (!errors.isEmpty()) {
             throw new SyncException("IPVS cleanup: " + String.join("; ", errors));
         }

@@ -90,6 +90,49 @@ public final class IpvsReconciler {
             state = readKernel(families);
         }
         List<IpvsOperation> ops = IpvsDiff.diff(desired, state, families, excludeCidrs, graceful::isQueued);
+        return run(ops, () -> {
+            for (DesiredIpvsState d : desired) {
+                for (DesiredIpset s : d.ipsets()) {
+                    state.ipsets.put(s.spec().name(), new TreeSet<>(s.entries()));
+                }
+            }
+        }, full);
+    }
+
+    /** Whether {@link #reconcilePartial} may be used: the last sync succeeded completely. */
+    public boolean canReconcilePartially() {
+        return !needResync && state != null;
+    }
+
+    /**
+     * Applies only what changed since the last successful sync, trusting the state it left (nothing is read from
+     * the kernel except, through graceful termination, the real servers of a virtual server losing one): the
+     * virtual servers and addresses named in the deltas, the ipset entries that flipped, and each family's
+     * iptables payload when it differs from the last one restored.
+     *
+     * @throws SyncException when an ipset/iptables restore failed
+     */
+    Result reconcilePartial(List<IncrementalPlan.Delta> deltas, Map<IpFamily, String> iptablesPayloads,
+                            Set<IpFamily> families) throws SyncException {
+        if (!canReconcilePartially()) {
+            throw new IllegalStateException("partial reconcile needs a successful previous sync");
+        }
+        List<IpvsOperation> ops = IpvsDiff.diffPartial(deltas, iptablesPayloads, state, families, excludeCidrs,
+                graceful::isQueued);
+        return run(ops, () -> {
+            for (IncrementalPlan.Delta d : deltas) {
+                d.ipsetAdds().forEach((set, es) -> state.ipsets.computeIfAbsent(set, x -> new TreeSet<>()).addAll(es));
+                d.ipsetDels().forEach((set, es) -> {
+                    SortedSet<String> have = state.ipsets.get(set);
+                    if (have != null) {
+                        have.removeAll(es);
+                    }
+                });
+            }
+        }, false);
+    }
+
+    private Result run(List<IpvsOperation> ops, Runnable ipsetsRestored, boolean full) throws SyncException {
         Set<VirtualServer.Key> failedVs = new HashSet<>();
         int failures = 0;
         boolean restoreFailed = false;
@@ -100,7 +143,7 @@ public final class IpvsReconciler {
                 continue;
             }
             try {
-                apply(op, desired, failedVs);
+                apply(op, ipsetsRestored, failedVs);
             } catch (IpvsException e) {
                 failures++;
                 failed(op.op(), op.describe(), e.getMessage());
@@ -144,7 +187,7 @@ public final class IpvsReconciler {
         metrics.backendError(BACKEND, op);
     }
 
-    private void apply(IpvsOperation op, List<DesiredIpvsState> desired, Set<VirtualServer.Key> failedVs)
+    private void apply(IpvsOperation op, Runnable ipsetsRestored, Set<VirtualServer.Key> failedVs)
             throws IpvsException, IpsetException, IptablesException {
         if (op instanceof IpvsOperation.EnsureDummyLink e) {
             link.ensureExists();
@@ -184,11 +227,7 @@ public final class IpvsReconciler {
                 ipset.restore(r.payload());
             } finally {
                 // On failure part of the payload may have been applied: the next sync re-reads the kernel.
-                for (DesiredIpvsState d : desired) {
-                    for (DesiredIpset s : d.ipsets()) {
-                        state.ipsets.put(s.spec().name(), new TreeSet<>(s.entries()));
-                    }
-                }
+                ipsetsRestored.run();
             }
         } else if (op instanceof IpvsOperation.RestoreIptables r) {
             state.iptables.remove(r.family());

@@ -31,11 +31,17 @@ class IpvsBackendSyncTest {
         return s.build();
     }
 
+    private ProxySnapshot last = ProxySnapshot.empty(Snap.NODE);
+
+    /** A partial request naming the services that changed since the previous request, as the sync engine does. */
     private SyncResult partial(ProxySnapshot s) throws SyncException {
-        return backend.sync(new SyncRequest(s, Set.of(), false));
+        Set<io.sluice.core.model.NamespacedName> changed = Snap.changed(last, s);
+        last = s;
+        return backend.sync(new SyncRequest(s, changed, false));
     }
 
     private SyncResult full(ProxySnapshot s) throws SyncException {
+        last = s;
         return backend.sync(SyncRequest.full(s));
     }
 

@@ -97,7 +97,7 @@ class IpvsIpsetIptablesIT {
                 + " dst -j REJECT");
 
         // A service goes away: its entries are deleted through the same restore.
-        backend.sync(new SyncRequest(snapshot(false), Set.of(), false));
+        backend.sync(new SyncRequest(snapshot(false), Snap.changed(snapshot(true), snapshot(false)), false));
         assertThat(run("ipset", "save")).doesNotContain("172.30.0.46");
 
         // A full resync re-reads ipset save: nothing differs; only the link is ensured and the iptables restored again.

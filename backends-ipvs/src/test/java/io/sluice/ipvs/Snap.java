@@ -144,4 +144,20 @@ final class Snap {
     ProxySnapshot build() {
         return new ProxySnapshot(services, endpoints, new NodeInfo(NODE, nodeAddresses, new TreeMap<>(), false));
     }
+
+    /** The services whose ports or endpoints differ between two snapshots (what the sync engine reports). */
+    static java.util.Set<io.sluice.core.model.NamespacedName> changed(ProxySnapshot before, ProxySnapshot after) {
+        java.util.Set<io.sluice.core.model.NamespacedName> out = new java.util.TreeSet<>();
+        java.util.Set<io.sluice.core.model.ServicePortName> names = new java.util.TreeSet<>(before.services().keySet());
+        names.addAll(after.services().keySet());
+        names.addAll(before.endpoints().keySet());
+        names.addAll(after.endpoints().keySet());
+        for (io.sluice.core.model.ServicePortName n : names) {
+            if (!java.util.Objects.equals(before.services().get(n), after.services().get(n))
+                    || !before.endpointsOf(n).equals(after.endpointsOf(n))) {
+                out.add(n.service());
+            }
+        }
+        return out;
+    }
 }
