@@ -37,8 +37,14 @@ import java.util.Set;
  * the Node has an IPv6 address or a service has an IPv6 cluster IP.
  *
  * <p>{@link #sync} sets the IPVS sysctls once, plans the desired state and lets {@link IpvsReconciler} apply the
- * difference. Every sync recomputes all ipsets and rules (as kube-proxy does); a partial sync does not re-read the
- * kernel, a full one does. The jump rules are ensured on full syncs. Threading as {@link ProxyBackend} says.
+ * difference. A full sync (requested, the first one, or after any failure) plans every service, re-reads the kernel
+ * (virtual and real servers, kube-ipvs0 addresses, {@code ipset save}) and repairs drift. A partial sync after a
+ * completely successful one, with the same families, host addresses and node, costs in proportion to the change:
+ * {@link IncrementalPlan} re-plans only {@code request.changedServices()} and reports the virtual servers, addresses
+ * and ipset entries that changed; the reconciler applies just those against the state the last sync left, reading
+ * nothing from the kernel except the real servers of a virtual server losing one (graceful termination); the ipset
+ * restore holds only the flipped entries and the iptables restore runs only when its payload changed. The jump rules
+ * are ensured on full syncs. Threading as {@link ProxyBackend} says.
  */
 public final class IpvsBackend implements ProxyBackend {
     private static final Logger LOG = LoggerFactory.getLogger(IpvsBackend.class);

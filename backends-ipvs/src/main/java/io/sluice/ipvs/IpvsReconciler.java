@@ -25,7 +25,8 @@ import java.util.TreeSet;
 /**
  * Brings the kernel to a {@link DesiredIpvsState} by applying only the difference ({@link IpvsDiff}) to what it
  * observed: read from the kernel on a full resync (the first sync, after any error, or when asked), otherwise the
- * state left by the previous sync's successful operations.
+ * state left by the previous sync's successful operations. {@link #reconcilePartial} applies only the changes an
+ * {@link IncrementalPlan} reported, against that same trusted state.
  *
  * <p>Failure handling: a refused IPVS or link operation is logged with the operation and its object, counted as
  * {@code sluice_backend_errors_total{backend="ipvs",operation}}, and does not stop the other operations (the real
