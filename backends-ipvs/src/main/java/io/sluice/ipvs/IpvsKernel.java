@@ -61,9 +61,10 @@ public record IpvsKernel(IpvsClient ipvs, DummyLink link, Ipset ipset, IptablesR
             }
 
             private IpvsKernel with(IpvsClient client) throws IpvsException {
-                return new IpvsKernel(client, netlink.openDummyLink(), new ProcessIpset(runner),
+                DummyLink link = netlink.openDummyLink();
+                return new IpvsKernel(client, link, new ProcessIpset(runner),
                         new ProcessIptablesRestore(runner), new IptablesJumps(runner), Sysctl.proc(),
-                        LocalAddresses.system());
+                        LocalAddresses.through(link));
             }
         };
     }

@@ -47,6 +47,28 @@ public interface LocalAddresses {
         };
     }
 
+    /**
+     * Through rtnetlink when {@code link} is the netlink kube-ipvs0 (one address dump; the JDK's enumeration issues
+     * ioctls per address, and kube-ipvs0 carries one per service), else {@link #system()}. A failed dump falls back
+     * to {@link #system()}.
+     */
+    public static LocalAddresses through(DummyLink link) {
+        LocalAddresses jdk = system();
+        if (!(link instanceof io.sluice.ipvs.netlink.RtnetlinkDummyLink rt)) {
+            return jdk;
+        }
+        return except -> {
+            if (!except.equals(rt.name())) {
+                return jdk.addressesExcept(except);
+            }
+            try {
+                return rt.addressesOfOtherLinks();
+            } catch (IpvsException e) {
+                return jdk.addressesExcept(except);
+            }
+        };
+    }
+
     private static String stripScope(String s) {
         int pct = s.indexOf('%');
         return pct < 0 ? s : s.substring(0, pct);

@@ -101,6 +101,45 @@ public final class RtnetlinkDummyLink implements DummyLink, AutoCloseable {
         return out;
     }
 
+    /**
+     * Canonical addresses of every interface except this link, without loopback and IPv6 link-local addresses (the
+     * contract of {@link io.sluice.ipvs.LocalAddresses}), from one RTM_GETADDR dump. Unlike the JDK's interface
+     * enumeration, which issues several ioctls per address of every interface (kube-ipvs0 holds one per service),
+     * this costs one dump parsed in memory.
+     */
+    public java.util.SortedSet<String> addressesOfOtherLinks() throws IpvsException {
+        int index = link().map(RtnetlinkMessages.LinkInfo::index).orElse(-1);
+        java.util.SortedSet<String> out = new TreeSet<>();
+        String op = "RTM_GETADDR";
+        try {
+            for (NetlinkMessage m : transport.request(RtnetlinkMessages.getAddresses(), op)) {
+                if (m.type() != Rtnetlink.RTM_NEWADDR) {
+                    continue;
+                }
+                RtnetlinkMessages.parseAddress(m)
+                        .filter(a -> a.index() != index)
+                        .map(RtnetlinkMessages.AddressInfo::address)
+                        .filter(a -> !io.sluice.core.model.IpAddresses.isLoopback(a) && !linkLocalV6(a))
+                        .ifPresent(out::add);
+            }
+        } catch (NetlinkException e) {
+            throw wrap(e, op, "all links");
+        } catch (MalformedNetlinkMessageException e) {
+            throw new IpvsException(op, "all links", 0, "malformed reply: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** fe80::/10. */
+    private static boolean linkLocalV6(String canonical) {
+        if (canonical.indexOf(':') < 0 || canonical.length() < 4) {
+            return false;
+        }
+        String p = canonical.substring(0, 4).toLowerCase(java.util.Locale.ROOT);
+        return p.equals("fe80") || p.startsWith("fe8") || p.startsWith("fe9") || p.startsWith("fea")
+                || p.startsWith("feb");
+    }
+
     @Override
     public void bind(String address) throws IpvsException {
         String op = "RTM_NEWADDR";

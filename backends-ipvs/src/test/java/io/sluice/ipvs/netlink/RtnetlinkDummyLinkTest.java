@@ -108,6 +108,23 @@ class RtnetlinkDummyLinkTest {
     }
 
     @Test
+    void addressesOfOtherLinksSkipTheLinkLoopbackAndIpv6LinkLocal() throws Exception {
+        byte[] dump = CannedTransport.concat(
+                address(2, Rtnetlink.AF_INET, 5, "10.250.0.9", "10.250.0.9"),    // on kube-ipvs0
+                address(2, Rtnetlink.AF_INET, 1, "127.0.0.1", "127.0.0.1"),
+                address(2, Rtnetlink.AF_INET, 2, "192.168.0.2", "192.168.0.2"),
+                address(2, Rtnetlink.AF_INET6, 2, null, "fe80::1"),
+                address(2, Rtnetlink.AF_INET6, 1, null, "::1"),
+                address(2, Rtnetlink.AF_INET6, 2, null, "fd00:10::2"),
+                CannedTransport.done(2));
+        CannedTransport t = new CannedTransport().answer(link(1, 5, "dummy")).answer(dump);
+
+        assertThat(new RtnetlinkDummyLink(t, "kube-ipvs0").addressesOfOtherLinks())
+                .containsExactly("192.168.0.2", "fd00:10::2");
+        assertThat(t.operations).containsExactly("RTM_GETLINK", "RTM_GETADDR");
+    }
+
+    @Test
     void deleteRefusesALinkThatIsNotADummy() {
         CannedTransport t = new CannedTransport().answer(link(1, 7, "veth"));
 
