@@ -47,8 +47,11 @@ date="$(sed -n 's/^measured on //p' "$work/bench.log" | tail -1)"
     echo
     echo "Netlink rows use one request (and acknowledgement) per virtual or real server, as kube-proxy's IPVS client"
     echo "does. The backend rows include kube-ipvs0 address binding (rtnetlink), \`ipset restore\` and"
-    echo "\`iptables-restore\`; the partial sync rewrites only the changed service's real servers plus the ipsets and"
-    echo "rules that kube-proxy recomputes on every sync."
+    echo "\`iptables-restore\`. The partial sync re-plans only the changed service (memoised per-service-port plans),"
+    echo "reads from the kernel only the real servers of the virtual server losing one (graceful termination) and the host"
+    echo "addresses (one rtnetlink dump), and writes only that real-server change: ipset entries and the iptables payload are"
+    echo "diffed against what the last sync applied and not restored when unchanged. Its timing includes building the"
+    echo "N-service snapshot it is given."
 } > "$work/section.md"
 
 # Replace the "## IPVS" section (up to the next "## " heading) in place, or append it.
