@@ -1,5 +1,7 @@
 package io.sluice.app.netlab;
 
+import static io.sluice.app.netlab.Replies.backends;
+import static io.sluice.app.netlab.Replies.sources;
 import io.sluice.testsupport.PrivilegedTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +21,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static io.sluice.app.netlab.ClusterObjects.ep;
@@ -131,14 +132,6 @@ class DualStackPacketFlowIT {
     private Supplier<String> ip6Rules() {
         return () -> "ip6tables-save in the node:\n" + lab.tryIn(lab.node(), Duration.ofSeconds(20),
                 "ip6tables-save").output();
-    }
-
-    private static Set<String> backends(List<String> replies) {
-        return replies.stream().map(r -> r.split(" ")[1]).collect(Collectors.toSet());
-    }
-
-    private static Set<String> sources(List<String> replies) {
-        return replies.stream().map(r -> r.split(" ")[2]).collect(Collectors.toSet());
     }
 
     @Test

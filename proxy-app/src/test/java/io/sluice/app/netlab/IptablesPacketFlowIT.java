@@ -1,5 +1,7 @@
 package io.sluice.app.netlab;
 
+import static io.sluice.app.netlab.Replies.backends;
+import static io.sluice.app.netlab.Replies.sources;
 import io.sluice.testsupport.PrivilegedTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,14 +95,6 @@ class IptablesPacketFlowIT {
         if (lab != null) {
             lab.close();
         }
-    }
-
-    private static Set<String> backends(List<String> replies) {
-        return replies.stream().map(r -> r.split(" ")[1]).collect(Collectors.toSet());
-    }
-
-    private static Set<String> sources(List<String> replies) {
-        return replies.stream().map(r -> r.split(" ")[2]).collect(Collectors.toSet());
     }
 
     @Test
