@@ -34,10 +34,7 @@ class ClusterIpPacketFlowIT {
                 .clusterIp("shop", "empty", "10.96.0.11", 80)
                 .write(dir.resolve("objects.json"));
 
-        NetLab.Result run = SluiceCli.run(lab, lab.node(), "run", "--once", "--objects", objects.toString(),
-                "--config", SluiceCli.config(dir, "").toString());
-
-        assertThat(run.exitCode()).as("sluice run --once output:%n%s", run.output()).isZero();
+        SluiceCli.syncOnce(lab, objects, SluiceCli.config(dir, ""));
     }
 
     @AfterAll

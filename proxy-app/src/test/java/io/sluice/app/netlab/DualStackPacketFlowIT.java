@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import static io.sluice.app.netlab.ClusterObjects.ep;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,10 +73,7 @@ class DualStackPacketFlowIT {
         config = SluiceCli.config(dir, "10.244.0.0/16,fd00:10:244::/48", "");
         Path objects = cluster(a6).write(dir.resolve("objects.json"));
 
-        NetLab.Result run = SluiceCli.run(lab, lab.node(), "run", "--once", "--objects", objects.toString(),
-                "--config", config.toString());
-
-        assertThat(run.exitCode()).as("sluice run --once output:%n%s", run.output()).isZero();
+        SluiceCli.syncOnce(lab, objects, config);
     }
 
     /** Every service of the suite; {@code udpSwap6} is the one IPv6 endpoint of t/udpswap. */
@@ -260,10 +256,7 @@ class DualStackPacketFlowIT {
     @Order(2)
     void anIpv6UdpEndpointChangeClearsTheStaleConntrackEntry() throws Exception {
         Path file = marker(cluster(a6), "marker1").write(dir.resolve("live.json"));
-        Process sluice = new ProcessBuilder(concat(List.of("ip", "netns", "exec", lab.node()),
-                SluiceCli.argv("run", "--objects", file.toString(), "--config", config.toString(),
-                        "--metrics-bind-address", "127.0.0.1:0", "--healthz-bind-address", "127.0.0.1:0")))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("sluice.log").toFile()).start();
+        Process sluice = SluiceCli.startDaemon(lab, file, config, dir.resolve("sluice.log"));
         try {
             awaitNat6(s -> s.contains("t/marker1"), "first sync of the long-running process");
             assertThat(lab.udpFrom("client", 40053, UDPSWAP6, 5353, 3, 2.0)).as(ip6Rules()).containsOnly(
@@ -336,14 +329,9 @@ class DualStackPacketFlowIT {
                 + ip6Rules().get());
     }
 
-    private static List<String> concat(List<String> x, List<String> y) {
-        return Stream.concat(x.stream(), y.stream()).toList();
-    }
-
     /**
-     * kube-proxy's CleanupLeftovers deletes its jump rules and chains but not the KUBE-FIREWALL chain and its
-     * INPUT/OUTPUT jumps: those are {@code iptablesKubeletJumpChains}, "duplicates of chains created in
-     * pkg/kubelet/kubelet_network_linux.go; we create these on startup but do not delete them in CleanupLeftovers".
+     * kube-proxy's CleanupLeftovers leaves KUBE-FIREWALL and its INPUT/OUTPUT jumps to kubelet; Sluice removes them
+     * too when no kubelet manages iptables, as in this lab (no KUBE-KUBELET-CANARY), so nothing KUBE- may remain.
      */
     @Test
     @Order(3)
@@ -364,12 +352,8 @@ class DualStackPacketFlowIT {
         assertThat(lab.connect("client", WEB6, 80, 1, false, 1.0)).noneMatch(r -> r.startsWith("OK "));
     }
 
-    /** KUBE- chain declarations and jumps in a save text, except kubelet's KUBE-FIREWALL ones. */
+    /** KUBE- chain declarations and jumps in a save text. */
     private static List<String> kubeProxyLeftovers(String save) {
-        return save.lines()
-                .filter(l -> l.startsWith(":KUBE-") || l.contains("-j KUBE-"))
-                .filter(l -> !l.startsWith(":KUBE-FIREWALL ") && !l.endsWith("-j KUBE-FIREWALL")
-                        && !l.startsWith("-A KUBE-FIREWALL "))
-                .toList();
+        return save.lines().filter(l -> l.startsWith(":KUBE-") || l.contains("-j KUBE-")).toList();
     }
 }

@@ -84,10 +84,7 @@ class IptablesPacketFlowIT {
     }
 
     private void sync(ClusterObjects objects) throws Exception {
-        Path file = objects.write(dir.resolve("objects.json"));
-        NetLab.Result run = SluiceCli.run(lab, lab.node(), "run", "--once", "--objects", file.toString(),
-                "--config", config.toString());
-        assertThat(run.exitCode()).as("sluice run --once:%n%s", run.output()).isZero();
+        SluiceCli.syncOnce(lab, objects.write(dir.resolve("objects.json")), config);
     }
 
     @AfterAll
@@ -210,10 +207,7 @@ class IptablesPacketFlowIT {
         // A marker service only this process writes tells when its first (full) sync is done.
         Path file = cluster(List.of(ep(b, "node-b")), List.of(ep(a, "node-a")))
                 .clusterIp("t", "marker", "10.96.1.14", 80).slice("t", "marker", "TCP", 8080, ep(a, "node-a")).write(dir.resolve("live.json"));
-        Process sluice = new ProcessBuilder(concat(List.of("ip", "netns", "exec", lab.node()),
-                SluiceCli.argv("run", "--objects", file.toString(), "--config", config.toString(),
-                        "--metrics-bind-address", "127.0.0.1:0", "--healthz-bind-address", "127.0.0.1:0")))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("sluice.log").toFile()).start();
+        Process sluice = SluiceCli.startDaemon(lab, file, config, dir.resolve("sluice.log"));
         try {
             awaitNat(s -> s.contains("10.96.1.14"), "first sync of the long-running process");
             lab.connect("client", "10.96.1.1", 80, 20, false, 2.0);
@@ -265,10 +259,6 @@ class IptablesPacketFlowIT {
             log = "(no sluice.log: " + e + ")";
         }
         throw new AssertionError("timed out waiting for " + what + "; sluice.log:\n" + log + "\nnat table:\n" + nat());
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 
     @Test

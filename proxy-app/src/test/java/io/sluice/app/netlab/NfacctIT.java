@@ -59,9 +59,7 @@ class NfacctIT {
     }
 
     private void syncOnce() {
-        NetLab.Result run = SluiceCli.run(lab, lab.node(), "run", "--once", "--objects", objects.toString(),
-                "--config", config.toString());
-        assertThat(run.exitCode()).as("sluice run --once output:%n%s", run.output()).isZero();
+        SluiceCli.syncOnce(lab, objects, config);
     }
 
     @AfterAll

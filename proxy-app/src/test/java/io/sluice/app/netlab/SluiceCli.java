@@ -32,6 +32,25 @@ public final class SluiceCli {
         return lab.tryIn(ns, Duration.ofMinutes(2), argv(args).toArray(String[]::new));
     }
 
+    /** {@code sluice run --once} of {@code objects} in the lab's node; the test fails (with Sluice's output) unless it succeeds. */
+    public static void syncOnce(NetLab lab, Path objects, Path config) {
+        NetLab.Result run = run(lab, lab.node(), "run", "--once", "--objects", objects.toString(),
+                "--config", config.toString());
+        org.assertj.core.api.Assertions.assertThat(run.exitCode())
+                .as("sluice run --once output:%n%s", run.output()).isZero();
+    }
+
+    /**
+     * A long-running {@code sluice run --objects} in the lab's node (its first sync is full, later ones partial),
+     * logging to {@code log}. The caller stops it; shutdown leaves the rules in place.
+     */
+    public static Process startDaemon(NetLab lab, Path objects, Path config, Path log) throws java.io.IOException {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", lab.node()));
+        argv.addAll(argv("run", "--objects", objects.toString(), "--config", config.toString(),
+                "--metrics-bind-address", "127.0.0.1:0", "--healthz-bind-address", "127.0.0.1:0"));
+        return new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     /** A KubeProxyConfiguration for the lab node: cluster CIDR 10.244.0.0/16, node-a. */
     public static Path config(Path dir, String extraYaml) throws java.io.IOException {
         return config(dir, "10.244.0.0/16", extraYaml);
