@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The iptables benchmark: builds backends-iptables and runs io.sluice.iptables.bench.IptablesBenchmark as root.
+# The iptables benchmark: builds backends-iptables and runs io.sluice.iptables.bench.IptablesBenchmark (test sources)
+# as root.
 # It renders a synthetic 10,000-service x 10-endpoint cluster, applies it with iptables-legacy-restore and
 # iptables-nft-restore inside fresh network namespaces (slpp-bench-*, never the host's own), and rewrites the
 # "## iptables" section of docs/benchmarks.md. Extra arguments go to the benchmark, e.g.
@@ -18,9 +19,11 @@ for tool in ip iptables-legacy-restore iptables-nft-restore; do
   fi
 done
 
-mvn -o -q -B -pl backends-iptables -am package -DskipTests -DskipITs \
-  dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
-CP="backends-iptables/target/backends-iptables-0.1.0-SNAPSHOT.jar:$(cat backends-iptables/target/classpath.txt)"
+# The benchmark and its synthetic clusters are test code (nothing of it ships in sluice.jar): run it from the test
+# class path. Online and with the pinned dependency plugin, so a fresh machine resolves what it needs here.
+mvn -q -B -ntp -pl backends-iptables -am test-compile \
+  dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test
+CP="backends-iptables/target/test-classes:backends-iptables/target/classes:$(cat backends-iptables/target/classpath.txt)"
 
 ARGS=("$@")
 if [ ${#ARGS[@]} -eq 0 ]; then

@@ -15,6 +15,7 @@ import io.sluice.iptables.exec.Conntrack;
 import io.sluice.iptables.exec.Iptables;
 import io.sluice.iptables.exec.IptablesException;
 import io.sluice.iptables.exec.IptablesSystem;
+import io.sluice.iptables.exec.IptablesVariant;
 import io.sluice.iptables.exec.IptablesVersion;
 import io.sluice.iptables.exec.Nfacct;
 import io.sluice.iptables.render.IptablesRenderer;
@@ -112,6 +113,17 @@ public final class IptablesBackend implements ProxyBackend {
     @Override
     public String name() {
         return "iptables";
+    }
+
+    /** Without an iptables-restore of either variant nothing can be written: say so once, at start. */
+    @Override
+    public void checkHost() throws SyncException {
+        if (IptablesVariant.installed(system.commands(), IpFamily.IPv4).isEmpty()) {
+            throw new SyncException("the iptables backend needs iptables-restore, and neither "
+                    + IptablesVariant.NFT.binary(IpFamily.IPv4, "restore") + " nor "
+                    + IptablesVariant.LEGACY.binary(IpFamily.IPv4, "restore")
+                    + " runs on this host: install the iptables package (Debian/Ubuntu: apt-get install iptables)");
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.sluice.app;
 import io.sluice.core.backend.BackendContext;
 import io.sluice.core.backend.KernelAssumptions;
 import io.sluice.core.backend.ProxyBackend;
+import io.sluice.core.backend.SyncException;
 import io.sluice.core.config.ConfigOverrides;
 import io.sluice.core.config.KubeProxyConfigurationWriter;
 import io.sluice.core.config.ProxyConfig;
@@ -104,6 +105,14 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
              SyncEngine engine = SyncEngine.builder(tracker, proxyBackend).config(cfg).metrics(metrics)
                      .ipFamilies(families).dryRun(dryRun).fullSyncRequests(fullSyncRequests).build();
              Sources sources = new Sources()) {
+            if (!dryRun) {
+                try {
+                    proxyBackend.checkHost();
+                } catch (SyncException e) {
+                    LOG.error("cannot start the {} backend: {}", cfg.mode(), e.getMessage());
+                    return SluiceMain.EXIT_FAILURE;
+                }
+            }
             sources.start(cfg, tracker, metrics);
             if (once) {
                 return runOnce(tracker, engine) ? 0 : SluiceMain.EXIT_FAILURE;

@@ -4,8 +4,9 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.sluice.core.source.MockApiServer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,10 +31,15 @@ import static org.awaitility.Awaitility.await;
  * The whole daemon against an API server: {@code sluice run --dry-run --kubeconfig ...} as its own JVM, watching
  * fabric8's CRUD mock API server, observed from the outside through /metrics.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
 class ApiServerRunTest {
-    KubernetesMockServer server;
-    KubernetesClient client;
+    private final MockApiServer api = MockApiServer.crud();
+    final KubernetesMockServer server = api.server();
+    final KubernetesClient client = api.client();
+
+    @AfterEach
+    void stopApiServer() {
+        api.close();
+    }
 
     @Test
     void givenAClusterWhenSluiceRunsThenItSyncsAndFollowsChanges(@TempDir Path dir) throws Exception {

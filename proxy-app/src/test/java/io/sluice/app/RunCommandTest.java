@@ -67,6 +67,30 @@ class RunCommandTest {
     }
 
     @Test
+    void withoutIptablesOnTheHostItSaysWhatToInstallOnceAndExitsNonZero(@TempDir Path dir) throws Exception {
+        // Given a host whose PATH holds no iptables tools (an empty directory)
+        Path emptyBin = Files.createDirectory(dir.resolve("bin"));
+        Path log = dir.resolve("no-iptables.log");
+        List<String> argv = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SluiceMain.class.getName(),
+                "run", "--objects", EXAMPLE.toString(), "--hostname-override", "node-a",
+                "--metrics-bind-address", "127.0.0.1:" + freePort(), "--healthz-bind-address", "127.0.0.1:" + freePort());
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("PATH", emptyBin.toString());
+
+        // When sluice run starts (not a dry-run)
+        Process p = pb.start();
+
+        // Then it exits non-zero at start with one line naming the missing tool and the package to install
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exits instead of failing every sync").isTrue();
+        String out = Files.readString(log);
+        assertThat(p.exitValue()).as(out).isEqualTo(SluiceMain.EXIT_FAILURE);
+        assertThat(out).contains("cannot start the iptables backend").contains("iptables-nft-restore")
+                .contains("apt-get install iptables");
+        assertThat(out.lines().filter(l -> l.contains("cannot start the iptables backend")).count()).isEqualTo(1);
+    }
+
+    @Test
     void onceWithDryRunSyncsOnceAndExitsZero(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("once.log");
         Process p = start(log, "run", "--once", "--dry-run", "--objects", EXAMPLE.toString(), "--hostname-override", "node-a");

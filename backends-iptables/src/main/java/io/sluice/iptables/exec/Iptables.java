@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * The iptables tools of one family ({@code iptables*} or {@code ip6tables*}) and one variant (legacy or nft), as
  * kube-proxy's {@code pkg/util/iptables.Interface} uses them. Implementations: {@link ProcessIptables} (the real
- * binaries through {@link io.sluice.core.exec.CommandRunner}) and {@link FakeIptables} (an in-memory kernel).
+ * binaries through {@link io.sluice.core.exec.CommandRunner}) and {@code FakeIptables} (an in-memory kernel, in the test sources).
  *
  * <p>Chain and rule operations follow the iptables exit-status convention: 1 means "does not exist / already exists",
  * 4 means a resource problem (typically the xtables lock). Methods that can meet "does not exist" say what they

@@ -14,7 +14,7 @@
  *       {@link io.sluice.ipvs.netlink.IpvsMessages} (moby/ipvs encoding) behind
  *       {@link io.sluice.ipvs.netlink.NetlinkIpvsClient}, and {@link io.sluice.ipvs.netlink.RtnetlinkMessages} behind
  *       {@link io.sluice.ipvs.netlink.RtnetlinkDummyLink} (kube-ipvs0).</li>
- *   <li>{@link io.sluice.ipvs.netlink.NetlinkSmoke}: an end-to-end check for a kernel with IPVS (the VM tier).</li>
+ *   <li>{@code NetlinkSmoke} (test sources): an end-to-end check for a kernel with IPVS (the VM tier).</li>
  * </ul>
  *
  * Byte order: host order for integers, big-endian for ports, as the kernel's {@code nla_get_u32}/{@code __be16}

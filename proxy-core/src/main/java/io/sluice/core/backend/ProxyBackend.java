@@ -31,6 +31,15 @@ public interface ProxyBackend extends AutoCloseable {
     SyncResult sync(SyncRequest request) throws SyncException;
 
     /**
+     * Checks once, when {@code sluice run} starts and before the first sync, that the host has what this backend cannot
+     * work without (tools, kernel features). Throws with one message that names what is missing and how to install
+     * it; the daemon then logs it and exits non-zero instead of failing every sync with the same cause. Never called
+     * for dry-runs or dumps. Default: nothing to check.
+     */
+    default void checkHost() throws SyncException {
+    }
+
+    /**
      * Removes everything this backend (or kube-proxy in the same mode) installed, and nothing else. Idempotent.
      */
     void cleanup() throws SyncException;

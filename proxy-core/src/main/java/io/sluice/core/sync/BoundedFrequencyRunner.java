@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * itself. {@link #run()} may be called from any thread at any time and never blocks; calls before {@link #start()}
  * are remembered and served once started (nothing runs before {@code start()}). {@link #stop()} waits for a run in
  * progress and prevents further runs; it is idempotent. Time comes only from the scheduler, so tests drive the runner
- * with {@link ManualTime}.
+ * with a manual scheduler ({@code ManualTime} in the test sources).
  */
 public final class BoundedFrequencyRunner {
 

@@ -8,6 +8,7 @@ import io.sluice.core.config.ProxyConfig;
 import io.sluice.core.health.ProxyHealth;
 import io.sluice.core.metrics.ProxyMetrics;
 import io.sluice.core.model.IpFamily;
+import io.sluice.core.tracker.ChangeSource;
 import io.sluice.core.tracker.TrackedChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

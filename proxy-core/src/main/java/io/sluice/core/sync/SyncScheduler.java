@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Monotonic time plus one execution thread: what {@link BoundedFrequencyRunner} needs, injectable so tests drive it
- * deterministically with {@link ManualTime} (no sleeps).
+ * deterministically with a manual scheduler ({@code ManualTime}, test sources) (no sleeps).
  *
  * <p>Contract: tasks run one at a time, in due order (ties in submission order), never concurrently with each other.
  */

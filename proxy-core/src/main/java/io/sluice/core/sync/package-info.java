@@ -1,8 +1,8 @@
 /**
- * The sync loop: {@link io.sluice.core.sync.SyncEngine} drains a {@link io.sluice.core.sync.ChangeSource} (the change
+ * The sync loop: {@link io.sluice.core.sync.SyncEngine} drains a {@link io.sluice.core.tracker.ChangeSource} (the change
  * tracker) into a {@link io.sluice.core.backend.ProxyBackend}, paced by a
  * {@link io.sluice.core.sync.BoundedFrequencyRunner} with kube-proxy's guarantees. Time is injected through
- * {@link io.sluice.core.sync.SyncScheduler}; {@link io.sluice.core.sync.ManualTime} drives everything
+ * {@link io.sluice.core.sync.SyncScheduler}; a manual clock in the test sources ({@code ManualTime}) drives everything
  * deterministically in tests.
  *
  * <p>Wiring (what the daemon does):

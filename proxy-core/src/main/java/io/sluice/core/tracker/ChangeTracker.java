@@ -45,7 +45,7 @@ import java.util.TreeSet;
  * O(n log n) in the number of service ports (and reuses the previous snapshot when nothing changed). The change
  * listener is called after the state lock is released, on the thread that delivered the event.
  */
-public final class ChangeTracker implements ProxyEventHandler, io.sluice.core.sync.ChangeSource {
+public final class ChangeTracker implements ProxyEventHandler, ChangeSource {
     private static final Comparator<Endpoint> BY_IP_PORT = Comparator.comparing(Endpoint::ipPort);
 
     private final String nodeName;

@@ -2,8 +2,8 @@ package io.sluice.core.source;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-@EnableKubernetesMockClient(crud = true, https = false)
 class KubernetesClientsTest {
-    KubernetesMockServer server;
+    private final MockApiServer api = MockApiServer.crud();
+    final KubernetesMockServer server = api.server();
 
     @TempDir
     Path dir;
@@ -33,6 +33,11 @@ class KubernetesClientsTest {
                 - name: default
                   user: {tokenFile: "%s"}
                 """.formatted(server, tokenFile));
+    }
+
+    @AfterEach
+    void stopApiServer() {
+        api.close();
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceListBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.sluice.core.model.NamespacedName;
 import io.sluice.core.model.Protocol;
@@ -28,7 +27,6 @@ import static org.awaitility.Awaitility.await;
  * A watch that fails with 410 Gone makes fabric8 list again; the handler must then see the difference (deletes of
  * vanished objects, updates of changed ones, adds of new ones). Expectations mode: every request is scripted.
  */
-@EnableKubernetesMockClient(https = false)
 class KubernetesSourceRelistTest {
     /** Generous: the shared build machine is heavily loaded; this is a timeout, not a timing assertion. */
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -38,8 +36,9 @@ class KubernetesSourceRelistTest {
     private static final String SLICES = "/apis/discovery.k8s.io/v1/endpointslices?" + SELECTOR;
     private static final String NODES = "/api/v1/nodes?fieldSelector=metadata.name%3Dnode-1";
 
-    KubernetesMockServer server;
-    KubernetesClient client;
+    private final MockApiServer api = MockApiServer.expectations();
+    final KubernetesMockServer server = api.server();
+    final KubernetesClient client = api.client();
 
     private final ChangeTracker tracker = new ChangeTracker("node-1");
     private KubernetesSource source;
@@ -49,6 +48,7 @@ class KubernetesSourceRelistTest {
         if (source != null) {
             source.close();
         }
+        api.close();
     }
 
     private static Service svc(String name, int port, String rv) {

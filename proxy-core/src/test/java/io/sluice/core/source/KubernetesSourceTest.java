@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.sluice.core.model.Endpoint;
 import io.sluice.core.model.NamespacedName;
@@ -24,14 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Given/When/Then against fabric8's CRUD mock API server. */
-@EnableKubernetesMockClient(crud = true, https = false)
 class KubernetesSourceTest {
     /** Generous: the shared build machine is heavily loaded; this is a timeout, not a timing assertion. */
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     static final ServicePortName SVC1 = ServicePortName.of("ns1", "svc1", "p80", Protocol.TCP);
 
-    KubernetesMockServer server;
-    KubernetesClient client;
+    private final MockApiServer api = MockApiServer.crud();
+    final KubernetesMockServer server = api.server();
+    final KubernetesClient client = api.client();
 
     private final ChangeTracker tracker = new ChangeTracker("node-1");
     private final RecordingListener listener = new RecordingListener();
@@ -42,9 +41,7 @@ class KubernetesSourceTest {
         if (source != null) {
             source.close();
         }
-        // Close the client's watch connections before the extension stops the mock server; under load the server
-        // otherwise waits for them and its close times out.
-        client.close();
+        api.close();
     }
 
     private KubernetesSource start(String proxyName) {

@@ -3,6 +3,7 @@ package io.sluice.core.sync;
 import io.sluice.core.model.NamespacedName;
 import io.sluice.core.model.NodeInfo;
 import io.sluice.core.model.ProxySnapshot;
+import io.sluice.core.tracker.ChangeSource;
 import io.sluice.core.tracker.TrackedChanges;
 
 import java.time.Instant;

@@ -1,10 +1,9 @@
-package io.sluice.core.sync;
-
-import io.sluice.core.tracker.TrackedChanges;
+package io.sluice.core.tracker;
 
 /**
- * What the {@link SyncEngine} needs from the change tracker ({@code io.sluice.core.tracker.ChangeTracker} implements
- * it, or is adapted to it).
+ * What the sync engine ({@code io.sluice.core.sync.SyncEngine}) needs from the change tracker ({@link ChangeTracker}
+ * implements it; tests use in-memory fakes). It lives beside the tracker so that {@code sync} depends on {@code tracker}
+ * and never the reverse.
  *
  * <p>Contract: all methods are thread-safe. {@link #drain()} is called only from the sync thread and only once
  * {@link #isInitialized()} is true; it returns the full current state and the services changed since the previous
