@@ -34,7 +34,7 @@ public final class HealthServer extends HttpEndpoint {
         super(bindAddress, "sluice-healthz");
         this.health = Objects.requireNonNull(health, "health");
         this.metrics = metrics;
-        server().createContext("/", this::handle);
+        server().createContext("/", guarded(this::handle));
         startServer();
     }
 
