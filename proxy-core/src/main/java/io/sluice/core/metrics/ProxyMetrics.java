@@ -265,6 +265,16 @@ public final class ProxyMetrics implements BackendMetrics, InvalidObjectListener
                 .increment();
     }
 
+    @Override
+    public void repair(String backend, String what) {
+        Counter.builder("sluice.repairs")
+                .description("Kernel state written by the proxy that someone else removed, found and repaired by a full sync")
+                .tag("backend", backend)
+                .tag("what", what)
+                .register(registry)
+                .increment();
+    }
+
     /**
      * {@code sluice_sync_errors_total{sync}}: a sync that failed (the backend threw); {@code sync} is "full" or
      * "partial" as attempted. The runner retries with backoff and the next attempt is full.

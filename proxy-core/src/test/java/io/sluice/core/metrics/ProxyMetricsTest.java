@@ -59,6 +59,7 @@ class ProxyMetricsTest {
         metrics.invalid("Service", "ns/bad", "invalid-cluster-ip");
         metrics.backendError("ipvs", "add-real-server");
         metrics.syncError(false);
+        metrics.repair("iptables", "chain");
         metrics.uncaughtException("canary");
         metrics.nfacctCounter("ct_state_invalid_dropped_pkts", () -> 7);
         metrics.nfacctCounter("localhost_nps_accepted_pkts", () -> 3);
