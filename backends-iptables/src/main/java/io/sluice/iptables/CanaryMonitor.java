@@ -1,5 +1,6 @@
 package io.sluice.iptables;
 
+import io.sluice.core.lifecycle.Failures;
 import io.sluice.iptables.exec.Iptables;
 import io.sluice.iptables.exec.IptablesException;
 
@@ -48,11 +49,8 @@ final class CanaryMonitor implements AutoCloseable {
         if (executor != null) {
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sluice-iptables-canary-" + iptables.family());
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newSingleThreadScheduledExecutor(
+                Failures.daemonThreads("sluice-iptables-canary-" + iptables.family()));
         long ms = Math.max(period.toMillis(), 100);
         executor.scheduleWithFixedDelay(this::checkQuietly, ms, ms, TimeUnit.MILLISECONDS);
     }
@@ -61,7 +59,12 @@ final class CanaryMonitor implements AutoCloseable {
         try {
             check();
         } catch (RuntimeException e) {
-            LOG.warn("canary check failed", e);
+            // Logged with its cause and counted; the next period checks again.
+            Failures.exception(Thread.currentThread().getName(), e);
+        } catch (Error e) {
+            // scheduleWithFixedDelay would swallow it and silently end the monitoring: end the process instead.
+            Failures.fatal(Thread.currentThread().getName(), e);
+            throw e;
         }
     }
 

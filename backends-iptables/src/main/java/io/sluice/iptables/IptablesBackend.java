@@ -263,10 +263,20 @@ public final class IptablesBackend implements ProxyBackend {
                 boolean large = snapshot.endpointCount() > LARGE_CLUSTER_ENDPOINTS;
                 scanned = !large || full
                         || Duration.between(lastStaleChainScan, now).compareTo(context.config().syncPeriod()) > 0;
-                Set<String> existing = scanned ? chainsOf(ipt.save(Iptables.NAT)) : Set.of();
+                SavedTable nat = scanned ? SavedTable.parse(ipt.save(Iptables.NAT),
+                        KernelDrift.topLevelChainsOf(Iptables.NAT, lastTopLevel)) : null;
+                Set<String> existing = nat != null ? nat.chains() : Set.of();
                 RenderRequest rr = new RenderRequest(full, request.changedServices(), existing, topLevelRewrite,
                         lastTopLevel);
                 rendered = renderer(snapshot.node()).render(snapshot, rr);
+                if (!full && nat != null && driftRepairNeeded(ipt, nat, rendered)) {
+                    // Someone else removed what Sluice wrote: write everything again now (within this periodic
+                    // sync), as kube-proxy's failing partial restore would make it do.
+                    full = true;
+                    prepareFullSync(ipt, snapshot.node());
+                    rendered = renderer(snapshot.node()).render(snapshot, new RenderRequest(true,
+                            request.changedServices(), existing, topLevelRewrite, TopLevelChains.NONE));
+                }
             } catch (IptablesException | RuntimeException e) {
                 // Like kube-proxy: a failed EnsureChain/EnsureRule or iptables-save aborts the sync before any
                 // restore (no restore-failure metric) and the next sync is full.
@@ -308,6 +318,43 @@ public final class IptablesBackend implements ProxyBackend {
             lastApplied = snapshot;
             canary.start(context.config().syncPeriod());
             return new FamilyResult(full, rendered.payload().length());
+        }
+
+        /**
+         * The drift check of a scanning partial sync (the nat table was just saved for stale-chain detection, so the
+         * nat side costs no extra command; the filter side is one {@code iptables-save -t filter}). Logs and counts
+         * {@code sluice_repairs_total{backend="iptables",what}} per kind of drift found.
+         */
+        private boolean driftRepairNeeded(Iptables ipt, SavedTable nat, RenderedRules rendered)
+                throws IptablesException {
+            if (lastTopLevel.chains().isEmpty()) {
+                return false; // nothing known to compare with (the first sync after a failure is full anyway)
+            }
+            Set<String> declared = declaredChains(rendered.payload());
+            List<String> mustExist = new ArrayList<>();
+            for (String chain : rendered.activeNatChains()) {
+                if (!declared.contains(chain)) {
+                    mustExist.add(chain);
+                }
+            }
+            List<KernelDrift.Drift> drift = new ArrayList<>(KernelDrift.find(Iptables.NAT, nat, lastTopLevel,
+                    mustExist, CanaryMonitor.CANARY, JumpRules.forFamily(family)));
+            SavedTable filter = SavedTable.parse(ipt.save(Iptables.FILTER),
+                    KernelDrift.topLevelChainsOf(Iptables.FILTER, lastTopLevel));
+            drift.addAll(KernelDrift.find(Iptables.FILTER, filter, lastTopLevel, List.of(), CanaryMonitor.CANARY,
+                    JumpRules.forFamily(family)));
+            if (drift.isEmpty()) {
+                return false;
+            }
+            Set<String> kinds = new TreeSet<>();
+            for (KernelDrift.Drift d : drift) {
+                kinds.add(d.what());
+            }
+            kinds.forEach(what -> context.metrics().repair("iptables", what));
+            LOG.warn("{}: rules Sluice wrote were removed by someone else ({}); repairing with a full sync", family,
+                    drift.stream().map(d -> d.what() + ": " + d.example()).collect(
+                            java.util.stream.Collectors.joining(", ")));
+            return true;
         }
 
         /**
@@ -399,6 +446,11 @@ public final class IptablesBackend implements ProxyBackend {
                 }
             }
         }
+    }
+
+    /** The chains a restore payload declares ({@code :NAME} lines; a partial payload is small). */
+    static Set<String> declaredChains(String payload) {
+        return chainsOf(payload);
     }
 
     /** {@code GetChainsFromTable}: the declared chains of an {@code iptables-save} text. */

@@ -41,6 +41,11 @@ final class RecordingMetrics implements BackendMetrics {
     }
 
     @Override
+    public void repair(String backend, String what) {
+        values.merge("repair/" + backend + "/" + what, 1L, Long::sum);
+    }
+
+    @Override
     public void invalidObject(String kind, String object, String reason) {
         values.merge("invalid/" + kind + "/" + object + "/" + reason, 1L, Long::sum);
     }

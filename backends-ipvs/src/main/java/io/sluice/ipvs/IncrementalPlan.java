@@ -86,6 +86,21 @@ final class IncrementalPlan {
         return scope.equals(planner.scope(snapshot, family, host));
     }
 
+    /** The managed family. */
+    IpFamily familyOf() {
+        return family;
+    }
+
+    /** Every virtual server key this plan wants (a read-only view; for the presence check). */
+    Set<VirtualServer.Key> virtualServerKeys() {
+        return java.util.Collections.unmodifiableSet(claims.keySet());
+    }
+
+    /** Every address this plan binds to kube-ipvs0 (a read-only view; for the presence check). */
+    Set<String> boundAddresses() {
+        return java.util.Collections.unmodifiableSet(bindCount.keySet());
+    }
+
     /** The full desired state (cost proportional to the cluster: for full syncs and tests). */
     DesiredIpvsState toDesired() {
         return planner.assemble(family, contributions.values());

@@ -11,6 +11,7 @@ import io.sluice.core.model.IpFamily;
 import io.sluice.core.model.ProxySnapshot;
 import io.sluice.core.model.ServicePort;
 import io.sluice.ipvs.ipset.IpsetException;
+import io.sluice.ipvs.ipset.IpsetSpec;
 import io.sluice.ipvs.ipset.KubeIpsets;
 import io.sluice.ipvs.rules.IptablesException;
 import io.sluice.ipvs.rules.IpvsChains;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -44,7 +46,10 @@ import java.util.Set;
  * and ipset entries that changed; the reconciler applies just those against the state the last sync left, reading
  * nothing from the kernel except the real servers of a virtual server losing one (graceful termination); the ipset
  * restore holds only the flipped entries and the iptables restore runs only when its payload changed. The jump rules
- * are ensured on full syncs. Threading as {@link ProxyBackend} says.
+ * are ensured on full syncs. Once per syncPeriod a partial sync first checks that the virtual servers, kube-ipvs0
+ * addresses and ipsets of the last sync still exist (cheap dumps, no real servers, no ipset entries) and turns full
+ * when someone else removed one (self-healing; counted in {@code sluice_repairs_total}). Threading as
+ * {@link ProxyBackend} says.
  */
 public final class IpvsBackend implements ProxyBackend {
     private static final Logger LOG = LoggerFactory.getLogger(IpvsBackend.class);
@@ -58,6 +63,8 @@ public final class IpvsBackend implements ProxyBackend {
     private IpvsReconciler reconciler;
     private boolean initialized;
     private boolean jumpsEnsured;
+    /** When the presence check last ran (or the kernel was last re-read by a full sync). */
+    private Instant lastPresenceCheck = Instant.EPOCH;
     /** Per managed family, the plan the last sync applied; null until a sync planned everything. */
     private List<IncrementalPlan> plans;
 
@@ -105,10 +112,12 @@ public final class IpvsBackend implements ProxyBackend {
         }
         IpvsReconciler.Result r;
         try {
-            if (canSyncIncrementally(request, families, host)) {
+            boolean incremental = canSyncIncrementally(request, families, host);
+            boolean repair = incremental && presenceCheckDue() && driftFound(k, families);
+            if (incremental && !repair) {
                 r = syncIncrementally(request, families);
             } else {
-                r = syncEverything(request, families, host);
+                r = syncEverything(request, families, host, request.fullSync() || repair);
             }
         } catch (SyncException | RuntimeException e) {
             jumpsEnsured = false;
@@ -166,9 +175,84 @@ public final class IpvsBackend implements ProxyBackend {
         return reconciler.reconcilePartial(deltas, iptables, families);
     }
 
-    /** Plans every service; a full request (or the reconciler after a failure) re-reads the kernel. */
-    private IpvsReconciler.Result syncEverything(SyncRequest request, Set<IpFamily> families, HostFacts host)
-            throws SyncException {
+    /**
+     * Whether a partial sync should first check that what Sluice wrote is still there: once per syncPeriod (the
+     * periodic sync finds it due), so partial syncs in between stay proportional to the change.
+     */
+    private boolean presenceCheckDue() {
+        Instant now = context.clock().instant();
+        if (Duration.between(lastPresenceCheck, now).compareTo(context.config().syncPeriod()) < 0) {
+            return false;
+        }
+        lastPresenceCheck = now;
+        return true;
+    }
+
+    /**
+     * The cheap presence check (one netlink dump of the virtual servers without their real servers, one address dump
+     * of kube-ipvs0, {@code ipset list -n}): every virtual server, kube-ipvs0 address and kube-proxy ipset the last
+     * sync left must still exist. Someone else deleting one (an {@code ipvsadm -C}, a deleted kube-ipvs0, an
+     * {@code ipset destroy}) makes the sync full, which re-reads the kernel and writes everything again. Counts
+     * {@code sluice_repairs_total{backend="ipvs",what}} per kind found. A check that cannot read the kernel counts as
+     * drift of that kind: the full sync then reports the real error.
+     */
+    private boolean driftFound(IpvsKernel k, Set<IpFamily> families) {
+        java.util.TreeMap<String, String> found = new java.util.TreeMap<>();
+        try {
+            Set<VirtualServer.Key> present = new java.util.HashSet<>();
+            for (VirtualServer vs : k.ipvs().virtualServers()) {
+                present.add(vs.key());
+            }
+            for (IncrementalPlan p : plans) {
+                for (VirtualServer.Key key : p.virtualServerKeys()) {
+                    if (!present.contains(key)) {
+                        found.putIfAbsent("virtual-server", key.toString());
+                        break;
+                    }
+                }
+            }
+        } catch (IpvsException | RuntimeException e) {
+            found.put("virtual-server", "cannot list: " + e.getMessage());
+        }
+        try {
+            Set<String> bound = k.link().addresses();
+            for (IncrementalPlan p : plans) {
+                for (String a : p.boundAddresses()) {
+                    if (!bound.contains(a)) {
+                        found.putIfAbsent("address", a + " on " + DummyLink.NAME);
+                        break;
+                    }
+                }
+            }
+        } catch (IpvsException | RuntimeException e) {
+            found.put("address", DummyLink.NAME + ": " + e.getMessage());
+        }
+        try {
+            Set<String> sets = k.ipset().names();
+            for (IpFamily f : families) {
+                for (IpsetSpec spec : KubeIpsets.forFamily(f)) {
+                    if (!sets.contains(spec.name())) {
+                        found.putIfAbsent("ipset", spec.name());
+                        break;
+                    }
+                }
+            }
+        } catch (IpsetException | RuntimeException e) {
+            found.put("ipset", "cannot list: " + e.getMessage());
+        }
+        if (found.isEmpty()) {
+            return false;
+        }
+        found.keySet().forEach(what -> context.metrics().repair(NAME, what));
+        LOG.warn("IPVS state Sluice wrote was removed by someone else ({}); repairing with a full sync",
+                found.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                        .collect(java.util.stream.Collectors.joining(", ")));
+        return true;
+    }
+
+    /** Plans every service; {@code readKernel} (or the reconciler after a failure) re-reads the kernel. */
+    private IpvsReconciler.Result syncEverything(SyncRequest request, Set<IpFamily> families, HostFacts host,
+                                                 boolean readKernel) throws SyncException {
         plans = null;
         List<IncrementalPlan> built = new ArrayList<>();
         List<DesiredIpvsState> desired = new ArrayList<>();
@@ -180,7 +264,10 @@ public final class IpvsBackend implements ProxyBackend {
             context.metrics().noLocalEndpoints("internal", f, d.noLocalEndpointsInternal());
             context.metrics().noLocalEndpoints("external", f, d.noLocalEndpointsExternal());
         }
-        IpvsReconciler.Result r = reconciler.reconcile(desired, families, request.fullSync());
+        IpvsReconciler.Result r = reconciler.reconcile(desired, families, readKernel);
+        if (r.fullResync()) {
+            lastPresenceCheck = context.clock().instant(); // the kernel was just read and repaired
+        }
         plans = built;
         return r;
     }

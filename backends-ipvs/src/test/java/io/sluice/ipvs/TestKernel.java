@@ -87,5 +87,12 @@ final class TestKernel {
         public void backendError(String backend, String operation) {
             errors.add(backend + "/" + operation);
         }
+
+        final List<String> repairs = new ArrayList<>();
+
+        @Override
+        public void repair(String backend, String what) {
+            repairs.add(backend + "/" + what);
+        }
     }
 }

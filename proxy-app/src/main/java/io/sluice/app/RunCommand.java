@@ -7,8 +7,11 @@ import io.sluice.core.backend.SyncException;
 import io.sluice.core.config.ConfigOverrides;
 import io.sluice.core.config.KubeProxyConfigurationWriter;
 import io.sluice.core.config.ProxyConfig;
+import io.sluice.core.config.GoDuration;
 import io.sluice.core.health.HealthServer;
 import io.sluice.core.health.MetricsServer;
+import io.sluice.core.lifecycle.Failures;
+import io.sluice.core.lifecycle.GracefulShutdown;
 import io.sluice.core.metrics.ProxyMetrics;
 import io.sluice.core.model.Cidr;
 import io.sluice.core.model.IpFamily;
@@ -32,7 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +42,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code sluice run}: the node daemon. Sources (the API server's informers, or object files) feed the change
  * tracker; the sync engine drives the backend; /metrics and /healthz are served. SIGTERM stops the sources and the
- * loop and leaves every rule in place, so traffic keeps flowing while the DaemonSet pod restarts.
+ * loop, waiting (at most {@code --shutdown-timeout}) for a sync in progress, and leaves every rule in place, so
+ * traffic keeps flowing while the DaemonSet pod restarts. An Error on any thread ends the process with
+ * {@link Failures#EXIT_FATAL}.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class, description = "Run the proxy: keep the kernel in sync with the cluster (or object files).")
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
@@ -73,6 +77,10 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--write-config-to", paramLabel = "FILE", description = "Write the defaulted configuration to FILE and exit.")
     Path writeConfigTo;
 
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "On SIGTERM, wait at most this long (Go duration, e.g. 10s) for a sync in progress to finish (default: ${DEFAULT-VALUE}).")
+    String shutdownTimeout;
+
     @Option(names = {"-v", "--v"}, paramLabel = "N", description = "Log verbosity, as kube-proxy's: 0-1 info, 2-3 debug, 4+ trace.")
     int verbosity;
 
@@ -95,9 +103,25 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 cfg.hostnameOverride(), objects != null ? "objects " + objects : "API server",
                 dryRun ? ", dry-run" : "");
 
+        Duration shutdownGrace = shutdownTimeout();
         List<IpFamily> families = families(cfg);
         ProxyMetrics metrics = new ProxyMetrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                 io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), families);
+        // Never silently dead: exceptions escaping any thread are logged and counted, an Error halts (Failures).
+        Failures.installDefaultHandler();
+        Failures.countWith(metrics::uncaughtException);
+        GracefulShutdown shutdown = once ? null : GracefulShutdown.install(shutdownGrace);
+        try {
+            return runDaemon(cfg, families, metrics, shutdown);
+        } finally {
+            if (shutdown != null) {
+                shutdown.stopped();
+            }
+        }
+    }
+
+    private int runDaemon(ProxyConfig cfg, List<IpFamily> families, ProxyMetrics metrics, GracefulShutdown shutdown)
+            throws Exception {
         ChangeTracker tracker = new ChangeTracker(cfg.hostnameOverride());
         FullSyncRequests fullSyncRequests = new FullSyncRequests();
         BackendContext ctx = new BackendContext(cfg, metrics, KernelAssumptions.PROBE, null, fullSyncRequests);
@@ -120,17 +144,19 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             try (MetricsServer m = new MetricsServer(cfg.metricsBindAddress(), metrics);
                  HealthServer h = new HealthServer(cfg.healthzBindAddress(), engine.health(), metrics)) {
                 LOG.info("serving /metrics on {} and /healthz, /livez on {}", cfg.metricsBindAddress(), cfg.healthzBindAddress());
-                CountDownLatch stop = new CountDownLatch(1);
-                Thread hook = new Thread(() -> {
-                    LOG.info("shutting down; rules stay in place");
-                    stop.countDown();
-                }, "sluice-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
                 engine.start();
-                stop.await();
+                // Closing (servers, sources, then the engine, which waits for a sync in progress, then the backend)
+                // happens on this thread while the shutdown hook waits for it, bounded by --shutdown-timeout.
+                shutdown.awaitStopRequest();
             }
         }
         return 0;
+    }
+
+    private Duration shutdownTimeout() {
+        return GoDuration.parse(shutdownTimeout).filter(d -> !d.isNegative()).orElseThrow(() -> new CliException(
+                SluiceMain.EXIT_USAGE, "--shutdown-timeout: want a duration such as 10s, got '"
+                + Printable.of(shutdownTimeout) + "'"));
     }
 
     private static boolean runOnce(ChangeTracker tracker, SyncEngine engine) throws InterruptedException {
@@ -181,11 +207,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                     if (once) {
                         files.load(objects, tracker);
                     } else {
-                        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-                            Thread t = new Thread(r, "sluice-files");
-                            t.setDaemon(true);
-                            return t;
-                        });
+                        poller = Executors.newSingleThreadScheduledExecutor(Failures.daemonThreads("sluice-files"));
                         watch = files.watch(objects, tracker, poller, FILE_POLL_INTERVAL);
                     }
                 } else {

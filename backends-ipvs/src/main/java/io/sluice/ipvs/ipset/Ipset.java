@@ -19,6 +19,14 @@ public interface Ipset {
     SortedMap<String, SortedSet<String>> listAll() throws IpsetException;
 
     /**
+     * The names of every set on the host, without their entries (a cheap presence check: {@code ipset list -n}).
+     * Default: the keys of {@link #listAll()}.
+     */
+    default SortedSet<String> names() throws IpsetException {
+        return new java.util.TreeSet<>(listAll().keySet());
+    }
+
+    /**
      * Applies a payload in {@code ipset restore} syntax ({@code create}/{@code add}/{@code del}/{@code destroy} lines)
      * with {@code -exist}, so re-creating an identical set, re-adding an entry or deleting a missing entry is not an
      * error. Callers validate every line before building the payload.

@@ -39,6 +39,26 @@ public final class ProcessIpset implements Ipset {
     }
 
     @Override
+    public SortedSet<String> names() throws IpsetException {
+        List<String> argv = List.of("ipset", "list", "-n");
+        CommandRunner.CommandResult r = runner.run(argv, "", TIMEOUT);
+        if (r.exitCode() == 127) {
+            return new TreeSet<>();
+        }
+        if (!r.ok()) {
+            throw new IpsetException(String.join(" ", argv) + " failed (exit " + r.exitCode() + "): "
+                    + r.stderr().strip());
+        }
+        SortedSet<String> out = new TreeSet<>();
+        for (String line : r.stdout().split("\n")) {
+            if (!line.isBlank()) {
+                out.add(line.strip());
+            }
+        }
+        return out;
+    }
+
+    @Override
     public void restore(String payload) throws IpsetException {
         List<String> argv = List.of("ipset", "restore", "-exist");
         CommandRunner.CommandResult r = runner.run(argv, payload, TIMEOUT);

@@ -27,6 +27,7 @@ class DockerfileTest {
                 "apt-get install -y --no-install-recommends[^\\n]*\\biptables ipset ipvsadm conntrack kmod\\b"));
         assertThat(dockerfile).contains("ENTRYPOINT [\"java\", \"-jar\", \"/opt/sluice/sluice.jar\"]")
                 .contains("/opt/sluice/jre/bin");
+        assertThat(dockerfile).as("an exhausted heap ends the process").contains("-XX:+ExitOnOutOfMemoryError");
         assertThat(dockerfile).as("classic-builder compatible").doesNotContain("--mount=", "# syntax=");
     }
 

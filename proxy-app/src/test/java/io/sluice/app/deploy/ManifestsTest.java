@@ -151,6 +151,7 @@ class ManifestsTest {
 
         EnvVar jvm = c.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow();
         assertThat(jvm.getValue()).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75");
+        assertThat(jvm.getValue()).as("an exhausted heap ends the process").contains("-XX:+ExitOnOutOfMemoryError");
 
         VolumeMount configMount = mount(c, "/var/lib/sluice");
         Volume configVolume = volume(podSpec(items), configMount.getName());

@@ -27,6 +27,14 @@ public interface BackendMetrics {
     void backendError(String backend, String operation);
 
     /**
+     * {@code sluice_repairs_total{backend,what}}: a sync found that something it wrote was removed or changed by
+     * someone else ({@code what}: "chain", "rules", "jump", "canary" for iptables; "virtual-server", "address", "ipset"
+     * for IPVS) and repaired it with a full sync.
+     */
+    default void repair(String backend, String what) {
+    }
+
+    /**
      * {@code sluice_invalid_objects_total{kind,reason}} for an object the backend refuses to program (the source layer
      * rejects almost everything earlier; this is defence in depth). {@code object} is namespace/name.
      */

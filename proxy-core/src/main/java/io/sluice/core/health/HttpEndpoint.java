@@ -1,8 +1,10 @@
 package io.sluice.core.health;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.sluice.core.config.HostPort;
+import io.sluice.core.lifecycle.Failures;
 import io.sluice.core.model.IpAddresses;
 
 import java.io.IOException;
@@ -15,7 +17,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The small HTTP server shared by {@link HealthServer} and {@link MetricsServer}: JDK {@link HttpServer} on one daemon
- * thread, bound to an IP literal (never a host name, so no DNS lookup). Close is idempotent.
+ * thread, bound to an IP literal (never a host name, so no DNS lookup). Handlers are registered {@link #guarded}.
+ * Close is idempotent.
  */
 abstract class HttpEndpoint implements AutoCloseable {
 
@@ -27,11 +30,7 @@ abstract class HttpEndpoint implements AutoCloseable {
         HostPort hp = HostPort.parse(bindAddress)
                 .orElseThrow(() -> new IllegalArgumentException("bad bind address (want ip:port): " + bindAddress));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(hp.host()), hp.port()), 16);
-        executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newSingleThreadExecutor(Failures.daemonThreads(threadName));
         server.setExecutor(executor);
     }
 
@@ -62,6 +61,29 @@ abstract class HttpEndpoint implements AutoCloseable {
         closed = true;
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    /**
+     * {@code handler} with Sluice's failure policy ({@link Failures}): an unexpected exception is logged with its
+     * cause, counted, and answered 500 (the JDK server would otherwise drop the connection silently); an Error ends
+     * the process.
+     */
+    static HttpHandler guarded(HttpHandler handler) {
+        return ex -> {
+            try {
+                handler.handle(ex);
+            } catch (RuntimeException e) {
+                Failures.exception(Thread.currentThread().getName(), e);
+                try {
+                    respond(ex, 500, "text/plain; charset=utf-8", "internal error\n");
+                } catch (IOException | RuntimeException ignored) {
+                    ex.close();
+                }
+            } catch (Error e) {
+                Failures.fatal(Thread.currentThread().getName(), e);
+                throw e;
+            }
+        };
     }
 
     /** Writes a complete response; HEAD gets the headers only. */

@@ -31,7 +31,7 @@ public final class MetricsServer extends HttpEndpoint {
         super(bindAddress, "sluice-metrics");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.proxyMode = proxyMode == null ? "" : proxyMode;
-        server().createContext("/", this::handle);
+        server().createContext("/", guarded(this::handle));
         startServer();
     }
 

@@ -86,25 +86,28 @@ public final class ProxyHealth {
     }
 
     /**
-     * A consistent view: health, the time reported as {@code lastUpdated} and the current time. Like kube-proxy,
-     * {@code lastUpdated} is the current time when healthy (older releases reported the last loop run, and clients
-     * expect a recent value), otherwise the last update of the family found late; {@code null} means never.
+     * A consistent view: health, the time reported as {@code lastUpdated}, the current time and each family's own
+     * health (kube-proxy's {@code ProxyHealthServer.Health}). Like kube-proxy, {@code lastUpdated} is the current time
+     * when healthy (older releases reported the last loop run, and clients expect a recent value), otherwise the most
+     * recent update of any family; {@code null} means never. Only families updated at least once are judged (the
+     * sync loop marks every family updated when it starts, kube-proxy's {@code SyncLoop}).
      */
     public synchronized Status status() {
         Instant now = clock.instant();
         Instant latest = null;
+        boolean healthy = true;
+        Map<IpFamily, FamilyStatus> families = new EnumMap<>(IpFamily.class);
         for (Map.Entry<IpFamily, Instant> e : lastUpdated.entrySet()) {
             Instant familyLast = e.getValue();
             if (latest == null || familyLast.isAfter(latest)) {
                 latest = familyLast;
             }
             Instant queued = oldestPendingQueued.get(e.getKey());
-            if (queued == null || Duration.between(queued, now).compareTo(healthTimeout) < 0) {
-                continue;
-            }
-            return new Status(false, familyLast, now, nodeEligible);
+            boolean late = queued != null && Duration.between(queued, now).compareTo(healthTimeout) >= 0;
+            families.put(e.getKey(), new FamilyStatus(!late, familyLast));
+            healthy &= !late;
         }
-        return new Status(true, now, now, nodeEligible);
+        return new Status(healthy, healthy ? now : latest, now, nodeEligible, families);
     }
 
     /**
@@ -112,11 +115,28 @@ public final class ProxyHealth {
      * @param lastUpdated  see {@link #status()}
      * @param currentTime  the clock when the status was taken
      * @param nodeEligible false while the Node is being deleted
+     * @param families     each judged family's health and last successful sync
      */
-    public record Status(boolean healthy, Instant lastUpdated, Instant currentTime, boolean nodeEligible) {
+    public record Status(boolean healthy, Instant lastUpdated, Instant currentTime, boolean nodeEligible,
+                         Map<IpFamily, FamilyStatus> families) {
+        public Status {
+            Map<IpFamily, FamilyStatus> copy = new EnumMap<>(IpFamily.class);
+            copy.putAll(families);
+            families = java.util.Collections.unmodifiableMap(copy);
+        }
+
         /** What /healthz reports: healthy and eligible. */
         public boolean healthzOk() {
             return healthy && nodeEligible;
         }
+    }
+
+    /**
+     * One family's health (kube-proxy's {@code ProxierHealth}).
+     *
+     * @param healthy     false when a change has waited at least the health timeout
+     * @param lastUpdated the family's last successful sync (or the sync loop's start)
+     */
+    public record FamilyStatus(boolean healthy, Instant lastUpdated) {
     }
 }

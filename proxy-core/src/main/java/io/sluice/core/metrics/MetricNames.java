@@ -38,6 +38,9 @@ public final class MetricNames {
             "kubeproxy_iptables_localhost_nodeports_accepted_packets_total";
     public static final String SLUICE_INVALID_OBJECTS_TOTAL = "sluice_invalid_objects_total";
     public static final String SLUICE_BACKEND_ERRORS_TOTAL = "sluice_backend_errors_total";
+    public static final String SLUICE_REPAIRS_TOTAL = "sluice_repairs_total";
+    public static final String SLUICE_SYNC_ERRORS_TOTAL = "sluice_sync_errors_total";
+    public static final String SLUICE_UNCAUGHT_EXCEPTIONS_TOTAL = "sluice_uncaught_exceptions_total";
 
     /** All of the above, sorted. */
     public static final List<String> ALL = List.of(
@@ -61,5 +64,8 @@ public final class MetricNames {
             SERVICE_CHANGES_PENDING,
             SERVICE_CHANGES_TOTAL,
             SLUICE_BACKEND_ERRORS_TOTAL,
-            SLUICE_INVALID_OBJECTS_TOTAL);
+            SLUICE_INVALID_OBJECTS_TOTAL,
+            SLUICE_REPAIRS_TOTAL,
+            SLUICE_SYNC_ERRORS_TOTAL,
+            SLUICE_UNCAUGHT_EXCEPTIONS_TOTAL);
 }

@@ -265,6 +265,40 @@ public final class ProxyMetrics implements BackendMetrics, InvalidObjectListener
                 .increment();
     }
 
+    @Override
+    public void repair(String backend, String what) {
+        Counter.builder("sluice.repairs")
+                .description("Kernel state written by the proxy that someone else removed, found and repaired by a full sync")
+                .tag("backend", backend)
+                .tag("what", what)
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * {@code sluice_sync_errors_total{sync}}: a sync that failed (the backend threw); {@code sync} is "full" or
+     * "partial" as attempted. The runner retries with backoff and the next attempt is full.
+     */
+    public void syncError(boolean fullSync) {
+        Counter.builder("sluice.sync.errors")
+                .description("Syncs that failed and will be retried (the next attempt is a full sync)")
+                .tag("sync", fullSync ? "full" : "partial")
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * {@code sluice_uncaught_exceptions_total{thread}}: an exception escaped a loop or callback (canary monitor, file
+     * watcher, informer handler, HTTP handler, sync thread), was logged and survived. {@code thread} names the role.
+     */
+    public void uncaughtException(String thread) {
+        Counter.builder("sluice.uncaught.exceptions")
+                .description("Exceptions that escaped a loop or callback; each was logged with its cause")
+                .tag("thread", thread)
+                .register(registry)
+                .increment();
+    }
+
     // ---- InvalidObjectListener ----
 
     /** Counts {@code sluice_invalid_objects_total{kind,reason}}; the object name is not a label (cardinality). */

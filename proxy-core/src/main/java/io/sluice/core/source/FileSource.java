@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sluice.core.lifecycle.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,7 +223,12 @@ public final class FileSource {
             } catch (SourceException e) {
                 LOG.warn("Keeping the previous state: {}", e.getMessage());
             } catch (RuntimeException e) {
-                LOG.warn("File poll failed", e);
+                // Logged with its cause and counted; the next poll retries (the schedule survives).
+                Failures.exception(Thread.currentThread().getName(), e);
+            } catch (Error e) {
+                // scheduleWithFixedDelay would swallow it and silently stop polling: end the process instead.
+                Failures.fatal(Thread.currentThread().getName(), e);
+                throw e;
             }
         }
 

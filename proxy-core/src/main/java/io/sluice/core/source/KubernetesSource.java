@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.sluice.core.lifecycle.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,10 +168,14 @@ public final class KubernetesSource implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one callback under the delivery lock. An exception is logged with its cause and counted (fabric8 would only
+     * log it); an Error ends the process (it would otherwise kill fabric8's dispatcher and stop all further events).
+     */
     private void deliver(Runnable r) {
         synchronized (deliveryLock) {
             if (!closed) {
-                r.run();
+                Failures.guard(Thread.currentThread().getName(), r).run();
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.sluice.core.sync;
 
+import io.sluice.core.lifecycle.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,10 @@ public final class BoundedFrequencyRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BoundedFrequencyRunner.class);
     private static final Duration MIN_RETRY = Duration.ofSeconds(1);
 
-    /** The function run; returns true on success. A thrown {@link RuntimeException} counts as a failure. */
+    /**
+     * The function run; returns true on success. A thrown {@link RuntimeException} counts as a failure (logged,
+     * retried with backoff); a thrown {@link Error} ends the process ({@link Failures#fatal}).
+     */
     @FunctionalInterface
     public interface SyncFunction {
         boolean sync();
@@ -161,6 +165,11 @@ public final class BoundedFrequencyRunner {
         } catch (RuntimeException e) {
             LOG.error("{}: sync function threw", name, e);
             ok = false;
+        } catch (Error e) {
+            // The scheduler's executor would swallow it into a Future and the loop would never run again while
+            // /healthz might still say 200 (see Failures): end the process instead.
+            Failures.fatal(Thread.currentThread().getName(), e);
+            throw e;
         }
         long end = scheduler.nanoTime();
         synchronized (this) {

@@ -97,11 +97,18 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     /**
-     * Starts the loop: installs the change listener, starts the runner and, if the source is already initialized,
-     * requests the first sync. Call once.
+     * Starts the loop: marks every family updated in {@link ProxyHealth} (kube-proxy's {@code SyncLoop}), installs the
+     * change listener, starts the runner and, if the source is already initialized, requests the first sync. Call
+     * once.
      */
     public void start() {
         fullSyncRequests.onRequest(runner::run);
+        // kube-proxy's SyncLoop: "update healthz timestamp at beginning in case Sync() never succeeds". Each family
+        // is judged from now on, so a change queued (the initial lists included) but not synced within the health
+        // timeout turns /healthz and /livez to 503 even before the first successful sync.
+        for (IpFamily f : families) {
+            health.updated(f);
+        }
         source.setChangeListener(this::onChange);
         runner.start();
         if (source.isInitialized()) {
@@ -233,6 +240,7 @@ public final class SyncEngine implements AutoCloseable {
         } catch (SyncException | RuntimeException e) {
             failedSyncs++;
             needFullSync = true;
+            metrics.syncError(full);
             LOG.warn("{} sync failed ({} so far); the next sync is full: {}", full ? "full" : "partial",
                     failedSyncs, e.toString(), e instanceof SyncException ? null : e);
             return Outcome.FAILURE;

@@ -1,5 +1,7 @@
 package io.sluice.core.sync;
 
+import io.sluice.core.lifecycle.Failures;
+
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -32,7 +34,10 @@ public interface SyncScheduler {
         void cancel();
     }
 
-    /** The real scheduler: one daemon thread named {@code threadName}, {@link System#nanoTime()}. */
+    /**
+     * The real scheduler: one daemon thread named {@code threadName} (with {@link Failures#HANDLER}),
+     * {@link System#nanoTime()}.
+     */
     static SyncScheduler singleThread(String threadName) {
         return new ThreadScheduler(threadName);
     }
@@ -43,9 +48,9 @@ public interface SyncScheduler {
         private volatile Thread worker;
 
         ThreadScheduler(String threadName) {
+            java.util.concurrent.ThreadFactory threads = Failures.daemonThreads(threadName);
             executor = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, threadName);
-                t.setDaemon(true);
+                Thread t = threads.newThread(r);
                 worker = t;
                 return t;
             });

@@ -1,5 +1,6 @@
 package io.sluice.core.health;
 
+import io.sluice.core.lifecycle.Failures;
 import io.sluice.core.metrics.ProxyMetrics;
 import io.sluice.core.model.IpFamily;
 import io.sluice.core.model.NodeInfo;
@@ -52,27 +53,30 @@ class HttpServersTest {
         HttpResponse<String> ok = get(port, "/healthz");
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(ok.body()).isEqualTo("{\"lastUpdated\": \"2026-01-01T00:00:00Z\",\"currentTime\": "
-                + "\"2026-01-01T00:00:00Z\", \"nodeEligible\": true}");
+        assertThat(ok.body()).as("starting up: no family judged yet").isEqualTo(
+                "{\"lastUpdated\":\"2026-01-01T00:00:00Z\",\"currentTime\":\"2026-01-01T00:00:00Z\","
+                + "\"nodeEligible\":true,\"healthy\":true}");
 
         health.updated(IpFamily.IPv4);
         health.queuedUpdate(IpFamily.IPv4);
         time.advance(Duration.ofSeconds(60));
         HttpResponse<String> late = get(port, "/healthz");
         assertThat(late.statusCode()).isEqualTo(503);
-        assertThat(late.body()).isEqualTo("{\"lastUpdated\": \"2026-01-01T00:00:00Z\",\"currentTime\": "
-                + "\"2026-01-01T00:01:00Z\", \"nodeEligible\": true}");
+        assertThat(late.body()).isEqualTo("{\"lastUpdated\":\"2026-01-01T00:00:00Z\","
+                + "\"currentTime\":\"2026-01-01T00:01:00Z\",\"nodeEligible\":true,\"healthy\":false,"
+                + "\"status\":{\"IPv4\":{\"lastUpdated\":\"2026-01-01T00:00:00Z\",\"healthy\":false}}}");
         assertThat(get(port, "/livez").statusCode()).isEqualTo(503);
 
         health.updated(IpFamily.IPv4);
         health.syncNode(new NodeInfo("n1", List.of(), new TreeMap<>(), true));
         HttpResponse<String> draining = get(port, "/healthz");
         assertThat(draining.statusCode()).isEqualTo(503);
-        assertThat(draining.body()).endsWith("\"nodeEligible\": false}");
+        assertThat(draining.body()).contains("\"nodeEligible\":false,\"healthy\":true,");
         HttpResponse<String> live = get(port, "/livez");
         assertThat(live.statusCode()).isEqualTo(200);
-        assertThat(live.body()).isEqualTo("{\"lastUpdated\": \"2026-01-01T00:01:00Z\",\"currentTime\": "
-                + "\"2026-01-01T00:01:00Z\"}");
+        assertThat(live.body()).isEqualTo("{\"lastUpdated\":\"2026-01-01T00:01:00Z\","
+                + "\"currentTime\":\"2026-01-01T00:01:00Z\",\"healthy\":true,"
+                + "\"status\":{\"IPv4\":{\"lastUpdated\":\"2026-01-01T00:01:00Z\",\"healthy\":true}}}");
 
         assertThat(get(port, "/other").statusCode()).isEqualTo(404);
         assertThat(metrics.scrape()).contains(
@@ -118,5 +122,46 @@ class HttpServersTest {
         assertThatThrownBy(() -> new HealthServer("localhost:10256", health, metrics))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("localhost:10256");
+    }
+
+    @Test
+    void timesUseGosRfc3339NanoForm() {
+        assertThat(HealthServer.goTime(java.time.Instant.parse("2026-01-01T00:00:00Z"))).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(HealthServer.goTime(java.time.Instant.parse("2026-01-01T00:00:00.500Z")))
+                .isEqualTo("2026-01-01T00:00:00.5Z");
+        assertThat(HealthServer.goTime(java.time.Instant.parse("2026-01-01T00:00:00.123456789Z")))
+                .isEqualTo("2026-01-01T00:00:00.123456789Z");
+        assertThat(HealthServer.goTime(null)).as("Go's zero time").isEqualTo("0001-01-01T00:00:00Z");
+    }
+
+    @Test
+    void aHandlerThatThrowsAnswers500AndIsCounted() throws Exception {
+        java.util.List<String> counted = new java.util.ArrayList<>();
+        Failures.countWith(counted::add);
+        try {
+            ProxyHealth broken = new ProxyHealth(new java.time.Clock() {
+                @Override
+                public java.time.ZoneId getZone() {
+                    return java.time.ZoneOffset.UTC;
+                }
+
+                @Override
+                public java.time.Clock withZone(java.time.ZoneId zone) {
+                    return this;
+                }
+
+                @Override
+                public java.time.Instant instant() {
+                    throw new IllegalStateException("clock broke");
+                }
+            }, Duration.ofSeconds(60));
+            healthServer = new HealthServer("127.0.0.1:0", broken, metrics);
+            HttpResponse<String> r = get(healthServer.port(), "/livez");
+            assertThat(r.statusCode()).isEqualTo(500);
+            assertThat(get(healthServer.port(), "/livez").statusCode()).as("the server keeps serving").isEqualTo(500);
+            assertThat(counted).containsExactly("sluice-healthz", "sluice-healthz");
+        } finally {
+            Failures.countWith(thread -> { });
+        }
     }
 }

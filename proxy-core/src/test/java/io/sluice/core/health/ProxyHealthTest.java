@@ -74,6 +74,14 @@ class ProxyHealthTest {
         health.updated(IpFamily.IPv4);
         time.advance(Duration.ofSeconds(30));
         assertThat(health.isHealthy()).isFalse();
+
+        // kube-proxy's Health(): per-family status, and lastUpdated is the most recent update of any family.
+        ProxyHealth.Status st = health.status();
+        java.time.Instant start = st.currentTime().minusSeconds(60);
+        assertThat(st.lastUpdated()).isEqualTo(start.plusSeconds(30));
+        assertThat(st.families()).containsExactly(
+                java.util.Map.entry(IpFamily.IPv4, new ProxyHealth.FamilyStatus(true, start.plusSeconds(30))),
+                java.util.Map.entry(IpFamily.IPv6, new ProxyHealth.FamilyStatus(false, start)));
     }
 
     @Test

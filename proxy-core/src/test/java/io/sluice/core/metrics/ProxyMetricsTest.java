@@ -58,6 +58,9 @@ class ProxyMetricsTest {
         metrics.livezResponse(503);
         metrics.invalid("Service", "ns/bad", "invalid-cluster-ip");
         metrics.backendError("ipvs", "add-real-server");
+        metrics.syncError(false);
+        metrics.repair("iptables", "chain");
+        metrics.uncaughtException("canary");
         metrics.nfacctCounter("ct_state_invalid_dropped_pkts", () -> 7);
         metrics.nfacctCounter("localhost_nps_accepted_pkts", () -> 3);
     }

@@ -17,6 +17,8 @@ final class FakeBackend implements ProxyBackend {
     int failNext;
     boolean forceFullResult;
     Duration takes = Duration.ZERO;
+    /** Thrown (once) by the next sync, e.g. an OutOfMemoryError. */
+    Error errorNext;
     private final ManualTime time;
 
     FakeBackend(ManualTime time) {
@@ -38,6 +40,11 @@ final class FakeBackend implements ProxyBackend {
     public SyncResult sync(SyncRequest request) throws SyncException {
         syncs.add(request);
         time.elapse(takes);
+        if (errorNext != null) {
+            Error e = errorNext;
+            errorNext = null;
+            throw e;
+        }
         if (failNext > 0) {
             failNext--;
             throw new SyncException("iptables-restore: exit status 1");

@@ -284,6 +284,41 @@ class SyncEngineTest {
     }
 
     @Test
+    void healthGoesBadBeforeTheFirstSuccessfulSyncOnceTheInitialStateWaitedTwoSyncPeriods() {
+        // kube-proxy's SyncLoop marks the family updated at start; the initial lists are a queued change.
+        backend.failNext = 1_000;
+        Instant started = time.clock().instant();
+        engine(false);
+        ProxyHealth health = engine.health();
+        assertThat(health.isHealthy()).as("starting up, nothing queued").isTrue();
+
+        source.initialize();
+        time.advance(ofSeconds(59));
+        assertThat(backend.syncs).as("retried with backoff").hasSizeGreaterThan(1);
+        assertThat(health.isHealthy()).isTrue();
+        time.advance(ofSeconds(1));                       // 2 x syncPeriod after the initial state was queued
+        ProxyHealth.Status s = health.status();
+        assertThat(s.healthy()).isFalse();
+        assertThat(s.lastUpdated()).as("the SyncLoop stamp").isEqualTo(started);
+        assertThat(metric("sluice_sync_errors_total{sync=\"full\"}")).isEqualTo(backend.syncs.size());
+    }
+
+    @Test
+    void anErrorThrownBySyncEndsTheProcessInsteadOfKillingTheLoopSilently() {
+        java.util.List<Integer> halts = new java.util.ArrayList<>();
+        java.util.function.IntConsumer previous = io.sluice.core.lifecycle.Failures.replaceHalt(halts::add);
+        try {
+            engine(false);
+            backend.errorNext = new OutOfMemoryError("Java heap space (test)");
+            source.initialize();
+            org.assertj.core.api.Assertions.assertThatThrownBy(time::runDue).isInstanceOf(OutOfMemoryError.class);
+            assertThat(halts).containsExactly(io.sluice.core.lifecycle.Failures.EXIT_FATAL);
+        } finally {
+            io.sluice.core.lifecycle.Failures.replaceHalt(previous);
+        }
+    }
+
+    @Test
     void aDeletingNodeMakesHealthzUnhealthyAfterTheNextSync() {
         engine(false);
         source.initialize();
