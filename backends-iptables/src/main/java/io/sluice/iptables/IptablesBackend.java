@@ -126,7 +126,8 @@ public final class IptablesBackend implements ProxyBackend {
             if (family == IpFamily.IPv6) {
                 sb.append("# IPv6\n");
             }
-            RenderOptions o = optionsOverride.apply(RenderOptions.from(context.config(), family, snapshot.node(), caps));
+            RenderOptions o = optionsOverride.apply(RenderOptions.from(context.config(), family, snapshot.node(), caps,
+                    context.nodeFacts()));
             sb.append(new IptablesRenderer(o).render(snapshot, RenderRequest.full(Set.of())).payload());
         }
         return sb.toString();
@@ -188,12 +189,9 @@ public final class IptablesBackend implements ProxyBackend {
         }
     }
 
-    /** Families to program: IPv4, plus IPv6 when the node or the cluster CIDRs have an IPv6 address. */
+    /** Families to program, as the shared node facts decide ({@link io.sluice.core.node.NodeFacts#families}). */
     List<IpFamily> families(NodeInfo node) {
-        boolean v6 = node.addresses().stream().anyMatch(a -> IpFamily.of(a) == IpFamily.IPv6)
-                || context.config().clusterCIDRs().stream()
-                .anyMatch(c -> Cidr.parse(c).map(x -> x.family() == IpFamily.IPv6).orElse(false));
-        return v6 ? List.of(IpFamily.IPv4, IpFamily.IPv6) : List.of(IpFamily.IPv4);
+        return context.nodeFacts().families(context.config(), node);
     }
 
     /** Package-private for tests: a family's state (created on first use). */
@@ -215,7 +213,7 @@ public final class IptablesBackend implements ProxyBackend {
         private Instant lastStaleChainScan = Instant.EPOCH;
         private KernelAssumptions caps;
         private ProxySnapshot lastApplied;
-        private NodeInfo rendererNode;
+        private RenderOptions rendererOptions;
         private IptablesRenderer renderer;
         /** The top-level chains as the last successful restore left them; NONE after a failure or at start. */
         private TopLevelChains lastTopLevel = TopLevelChains.NONE;
@@ -364,11 +362,14 @@ public final class IptablesBackend implements ProxyBackend {
         }
 
         private IptablesRenderer renderer(NodeInfo node) throws IptablesException {
-            if (renderer == null || !node.equals(rendererNode)) {
-                KernelAssumptions k = caps(iptables());
-                renderer = new IptablesRenderer(optionsOverride.apply(
-                        RenderOptions.from(context.config(), family, node, k)));
-                rendererNode = node;
+            // The options change with the Node and, in run, with the host's addresses (re-read every sync, as
+            // kube-proxy's syncProxyRules calls GetNodeIPs each time); the renderer is rebuilt only when they do.
+            KernelAssumptions k = caps(iptables());
+            RenderOptions options = optionsOverride.apply(
+                    RenderOptions.from(context.config(), family, node, k, context.nodeFacts()));
+            if (renderer == null || !options.equals(rendererOptions)) {
+                renderer = new IptablesRenderer(options);
+                rendererOptions = options;
             }
             return renderer;
         }

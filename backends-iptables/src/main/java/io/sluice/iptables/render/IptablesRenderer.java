@@ -55,7 +55,7 @@ public final class IptablesRenderer {
     static final String NFACCT_LOCALHOST_NODEPORTS = "localhost_nps_accepted_pkts";
 
     private final RenderOptions o;
-    private final NodePortAddresses nodePortAddresses;
+    private final io.sluice.core.node.NodePortAddresses nodePortAddresses;
     private final boolean localhostNodePorts;
     private final boolean ipv6;
     /**
@@ -68,7 +68,7 @@ public final class IptablesRenderer {
     public IptablesRenderer(RenderOptions options) {
         this.o = options;
         this.ipv6 = options.family() == IpFamily.IPv6;
-        this.nodePortAddresses = new NodePortAddresses(options.family(), options.nodePortAddresses(),
+        this.nodePortAddresses = new io.sluice.core.node.NodePortAddresses(options.family(), options.nodePortAddresses(),
                 options.primaryNodeIP());
         // upstream NewProxier: "localhostNodePorts" is forced off when nodePortAddresses has no IPv4 loopback.
         boolean lnp = options.localhostNodePorts();
@@ -308,7 +308,7 @@ public final class IptablesRenderer {
             natRules.write("-A", KUBE_SERVICES, "-m", "comment", "--comment", comment, dst, "-j", KUBE_NODEPORTS);
             return;
         }
-        for (String ip : nodePortAddresses.matchingIPs(o.family(), o.nodeIPs())) {
+        for (String ip : nodePortAddresses.matchingIPs(o.nodePortCandidateAddresses())) {
             if ((ip.startsWith("127.") || ip.equals("::1")) && (ipv6 || !localhostNodePorts)) {
                 continue; // upstream: loopback node ports only for IPv4 with localhost node ports on
             }

@@ -208,13 +208,21 @@ public final class ChangeTracker implements ProxyEventHandler, io.sluice.core.sy
             }
             Collections.sort(times);
             boolean nodeChanged = !nodeAtDrain.addresses().equals(node.addresses())
-                    || !nodeAtDrain.labels().equals(node.labels());
+                    || !nodeAtDrain.labels().equals(node.labels())
+                    || !nodeAtDrain.podCIDRs().equals(node.podCIDRs());
             ProxySnapshot snapshot = snapshotLocked();
             portsAtDrain.clear();
             endpointsAtDrain.clear();
             triggerTimes.clear();
             nodeAtDrain = node;
             return new TrackedChanges(snapshot, changed, times, nodeChanged);
+        }
+    }
+
+    /** The latest Node of this proxy (a name-only one until the Node object arrives). */
+    public NodeInfo node() {
+        synchronized (lock) {
+            return node;
         }
     }
 
