@@ -52,7 +52,7 @@ public final class IpvsBackend implements ProxyBackend {
 
     private final BackendContext context;
     private final IpvsKernel.Opener opener;
-    private final IpvsPlanner planner;
+    private IpvsPlanner planner;
     private final List<Cidr> excludeCidrs;
     private IpvsKernel kernel;
     private IpvsReconciler reconciler;
@@ -202,6 +202,14 @@ public final class IpvsBackend implements ProxyBackend {
                 // kube-proxy logs and carries on.
                 LOG.error("IPVS: failed to configure timeouts: {}", e.getMessage());
                 context.metrics().backendError(IpvsReconciler.BACKEND, "set-timeouts");
+            }
+        }
+        if (context.assumptions().randomFully() == null) {
+            // kube-proxy's IPVS proxier: MASQUERADE --random-fully only when iptables has it (HasRandomFully).
+            Boolean rf = k.iptables().randomFully(IpFamily.IPv4);
+            if (rf != null) {
+                planner = new IpvsPlanner(context.config(), rf);
+                plans = null;
             }
         }
         initialized = true;

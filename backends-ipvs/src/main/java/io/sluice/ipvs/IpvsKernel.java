@@ -6,6 +6,7 @@ import io.sluice.ipvs.ipset.Ipset;
 import io.sluice.ipvs.ipset.ProcessIpset;
 import io.sluice.ipvs.rules.IptablesJumps;
 import io.sluice.ipvs.rules.IptablesRestore;
+import io.sluice.ipvs.rules.IptablesTools;
 import io.sluice.ipvs.rules.ProcessIptablesRestore;
 
 import java.util.Objects;
@@ -62,8 +63,9 @@ public record IpvsKernel(IpvsClient ipvs, DummyLink link, Ipset ipset, IptablesR
 
             private IpvsKernel with(IpvsClient client) throws IpvsException {
                 DummyLink link = netlink.openDummyLink();
+                IptablesTools tools = IptablesTools.detecting(runner);
                 return new IpvsKernel(client, link, new ProcessIpset(runner),
-                        new ProcessIptablesRestore(runner), new IptablesJumps(runner), Sysctl.proc(),
+                        new ProcessIptablesRestore(tools), new IptablesJumps(tools), Sysctl.proc(),
                         LocalAddresses.through(link));
             }
         };
