@@ -11,7 +11,8 @@ import io.sluice.core.model.IpFamily;
 import io.sluice.core.model.NodeInfo;
 import io.sluice.core.model.ProxySnapshot;
 import io.sluice.core.model.ServicePortName;
-import io.sluice.iptables.exec.Conntrack;
+import io.sluice.core.conntrack.Conntrack;
+import io.sluice.core.conntrack.UdpConntrackCleanup;
 import io.sluice.iptables.exec.Iptables;
 import io.sluice.iptables.exec.IptablesException;
 import io.sluice.iptables.exec.IptablesSystem;
@@ -54,7 +55,7 @@ import java.util.function.UnaryOperator;
  *   <li>on full syncs only: the jump rules from the built-in chains ({@code -C}, then {@code -I} when missing), the
  *       canary chains, the nfacct counters and {@code route_localnet};</li>
  *   <li>every sync: {@code iptables-save -t nat} to learn existing chains, so stale service chains get deleted
- *       (kube-proxy §3.3), then one restore. A failed restore changes nothing in the kernel (one transaction per
+ *       (kube-proxy syncProxyRules: existingNATChains from iptables-save), then one restore. A failed restore changes nothing in the kernel (one transaction per
  *       table); it counts {@code restoreFailure} (and {@code partialRestoreFailure} when partial), sets needFullSync
  *       and throws.</li>
  *   <li>{@code lastTopLevel}: the top-level chains as the last successful restore wrote them, replaced only after a
@@ -244,7 +245,7 @@ public final class IptablesBackend implements ProxyBackend {
                 if (full) {
                     prepareFullSync(ipt, snapshot.node());
                 }
-                // §3.3: learn the existing nat chains so stale service chains get deleted; in large clusters only
+                // syncProxyRules: learn the existing nat chains so stale service chains get deleted; in large clusters only
                 // once per syncPeriod (iptables-save of a huge table is expensive), as kube-proxy does.
                 boolean large = snapshot.endpointCount() > LARGE_CLUSTER_ENDPOINTS;
                 scanned = !large || full

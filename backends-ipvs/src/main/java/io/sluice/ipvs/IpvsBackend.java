@@ -6,6 +6,8 @@ import io.sluice.core.backend.ProxyBackend;
 import io.sluice.core.backend.SyncException;
 import io.sluice.core.backend.SyncRequest;
 import io.sluice.core.backend.SyncResult;
+import io.sluice.core.conntrack.Conntrack;
+import io.sluice.core.conntrack.UdpConntrackCleanup;
 import io.sluice.core.model.Cidr;
 import io.sluice.core.model.IpFamily;
 import io.sluice.core.model.ProxySnapshot;
@@ -53,6 +55,8 @@ public final class IpvsBackend implements ProxyBackend {
     private final BackendContext context;
     private final IpvsKernel.Opener opener;
     private IpvsPlanner planner;
+    /** The snapshot of the last sync that returned normally (stale UDP conntrack entries are computed from it). */
+    private ProxySnapshot lastApplied;
     private final List<Cidr> excludeCidrs;
     private IpvsKernel kernel;
     private IpvsReconciler reconciler;
@@ -133,7 +137,28 @@ public final class IpvsBackend implements ProxyBackend {
         for (IpvsOperation op : r.operations()) {
             LOG.debug("IPVS sync: {}", op.describe());
         }
+        clearStaleConntrack(k, lastApplied, snapshot, families);
+        lastApplied = snapshot;
         return new SyncResult(r.fullResync(), r.operations().size());
+    }
+
+    /**
+     * kube-proxy's IPVS proxier runs {@code conntrack.CleanStaleEntries} (pkg/proxy/conntrack/cleanup.go) at the end
+     * of every sync, as the iptables one does: UDP entries DNATed to a removed real server, and entries of a UDP
+     * service that had no endpoints (or is gone), would keep steering packets. Only after a sync that applied its
+     * changes; failures are logged and counted, never fatal.
+     */
+    private void clearStaleConntrack(IpvsKernel k, ProxySnapshot before, ProxySnapshot after, Set<IpFamily> families) {
+        Conntrack conntrack = new Conntrack(k.conntrack());
+        for (IpFamily f : families) {
+            for (List<String> args : UdpConntrackCleanup.staleEntries(before, after, f)) {
+                String err = conntrack.delete(args);
+                if (err != null) {
+                    LOG.warn("IPVS: stale UDP conntrack entries not cleared: {}", err);
+                    context.metrics().backendError(IpvsReconciler.BACKEND, "conntrack");
+                }
+            }
+        }
     }
 
     /**

@@ -14,10 +14,11 @@ import java.util.Objects;
 /**
  * Everything the IPVS backend touches on the machine, behind interfaces with in-memory fakes for tests.
  *
- * @param jumps runs {@code iptables -C/-I/-D} for the jump rules (tests give it a recording {@link CommandRunner})
+ * @param jumps     runs {@code iptables -C/-I/-D} for the jump rules (tests give it a recording {@link CommandRunner})
+ * @param conntrack runs the {@code conntrack} tool that clears stale UDP entries after a sync
  */
 public record IpvsKernel(IpvsClient ipvs, DummyLink link, Ipset ipset, IptablesRestore iptables,
-                         IptablesJumps jumps, Sysctl sysctl, LocalAddresses localAddresses) {
+                         IptablesJumps jumps, Sysctl sysctl, LocalAddresses localAddresses, CommandRunner conntrack) {
     public IpvsKernel {
         Objects.requireNonNull(ipvs, "ipvs");
         Objects.requireNonNull(link, "link");
@@ -26,6 +27,14 @@ public record IpvsKernel(IpvsClient ipvs, DummyLink link, Ipset ipset, IptablesR
         Objects.requireNonNull(jumps, "jumps");
         Objects.requireNonNull(sysctl, "sysctl");
         Objects.requireNonNull(localAddresses, "localAddresses");
+        Objects.requireNonNull(conntrack, "conntrack");
+    }
+
+    /** A kernel whose conntrack tool always succeeds and is not recorded (tests that do not look at conntrack). */
+    public IpvsKernel(IpvsClient ipvs, DummyLink link, Ipset ipset, IptablesRestore iptables, IptablesJumps jumps,
+                      Sysctl sysctl, LocalAddresses localAddresses) {
+        this(ipvs, link, ipset, iptables, jumps, sysctl, localAddresses,
+                (argv, stdin, timeout) -> new CommandRunner.CommandResult(0, "", ""));
     }
 
     /** Opens a kernel handle; called once, on the first sync or cleanup (dumps never call it). */
@@ -66,7 +75,7 @@ public record IpvsKernel(IpvsClient ipvs, DummyLink link, Ipset ipset, IptablesR
                 IptablesTools tools = IptablesTools.detecting(runner);
                 return new IpvsKernel(client, link, new ProcessIpset(runner),
                         new ProcessIptablesRestore(tools), new IptablesJumps(tools), Sysctl.proc(),
-                        LocalAddresses.through(link));
+                        LocalAddresses.through(link), runner);
             }
         };
     }

@@ -54,6 +54,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     private static final Duration FILE_POLL_INTERVAL = Duration.ofSeconds(1);
     private static final Duration INITIAL_SYNC_TIMEOUT = Duration.ofMinutes(5);
+    /** How long the shutdown hook waits for the sync in progress and the closes (the pod's grace period is 30 s). */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(25);
 
     @Option(names = "--backend", paramLabel = "iptables|ipvs", description = "Backend (default: the config's mode, else iptables).")
     String backend;
@@ -112,6 +114,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         BackendContext ctx = new BackendContext(cfg, metrics, KernelAssumptions.PROBE, null, fullSyncRequests,
                 nodeFacts);
         ProxyHealth health = ProxyHealth.forSyncPeriod(java.time.Clock.systemUTC(), cfg.syncPeriod());
+        // The shutdown hook waits for this, so the JVM does not halt while a sync (a netlink batch) is still running.
+        CountDownLatch closed = new CountDownLatch(1);
         try (NioHealthCheckListeners hcListeners = once ? null : new NioHealthCheckListeners();
              ProxyBackend proxyBackend = withHealthChecks(Backends.provider(cfg.mode()).create(ctx), hcListeners,
                      cfg, nodeFacts, health, metrics);
@@ -134,11 +138,21 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 Thread hook = new Thread(() -> {
                     LOG.info("shutting down; rules stay in place");
                     stop.countDown();
+                    try {
+                        // Sources, then the loop (waiting for a sync in progress), then the backend close below.
+                        if (!closed.await(SHUTDOWN_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+                            LOG.warn("shutdown: a sync still ran after {}; exiting anyway", SHUTDOWN_GRACE);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }, "sluice-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 engine.start();
                 stop.await();
             }
+        } finally {
+            closed.countDown();
         }
         return 0;
     }
