@@ -155,7 +155,7 @@ public final class IptablesBackend implements ProxyBackend {
         if (first != null) {
             throw new SyncException(String.join("; ", failures), first.getCause());
         }
-        return new SyncResult(anyFull, bytes);
+        return new SyncResult(anyFull, bytes, java.util.EnumSet.copyOf(families(snapshot.node())));
     }
 
     /**

@@ -139,7 +139,7 @@ public final class IpvsBackend implements ProxyBackend {
         }
         clearStaleConntrack(k, lastApplied, snapshot, families);
         lastApplied = snapshot;
-        return new SyncResult(r.fullResync(), r.operations().size());
+        return new SyncResult(r.fullResync(), r.operations().size(), families);
     }
 
     /**

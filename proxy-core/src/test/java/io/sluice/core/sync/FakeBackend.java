@@ -16,6 +16,8 @@ final class FakeBackend implements ProxyBackend {
     final List<ProxySnapshot> renders = new ArrayList<>();
     int failNext;
     boolean forceFullResult;
+    /** What the result says was programmed (empty: not said). */
+    java.util.Set<io.sluice.core.model.IpFamily> syncedFamilies = java.util.Set.of();
     Duration takes = Duration.ZERO;
     private final ManualTime time;
 
@@ -42,7 +44,7 @@ final class FakeBackend implements ProxyBackend {
             failNext--;
             throw new SyncException("iptables-restore: exit status 1");
         }
-        return new SyncResult(request.fullSync() || forceFullResult, 100);
+        return new SyncResult(request.fullSync() || forceFullResult, 100, syncedFamilies);
     }
 
     @Override
