@@ -54,6 +54,7 @@ public final class IpvsBackend implements ProxyBackend {
 
     private final BackendContext context;
     private final IpvsKernel.Opener opener;
+    private final IpvsKernelModules modules;
     private IpvsPlanner planner;
     /** The snapshot of the last sync that returned normally (stale UDP conntrack entries are computed from it). */
     private ProxySnapshot lastApplied;
@@ -66,8 +67,14 @@ public final class IpvsBackend implements ProxyBackend {
     private List<IncrementalPlan> plans;
 
     public IpvsBackend(BackendContext context, IpvsKernel.Opener opener) {
+        this(context, opener, null);
+    }
+
+    /** @param modules the startup check of the kernel modules ({@link #checkHost()}); null skips it (tests) */
+    public IpvsBackend(BackendContext context, IpvsKernel.Opener opener, IpvsKernelModules modules) {
         this.context = context;
         this.opener = opener;
+        this.modules = modules;
         KernelAssumptions dump = context.assumptions().orDefaults(KernelAssumptions.DUMP_DEFAULTS);
         this.planner = new IpvsPlanner(context.config(), Boolean.TRUE.equals(dump.randomFully()));
         List<Cidr> ex = new ArrayList<>();
@@ -357,6 +364,25 @@ public final class IpvsBackend implements ProxyBackend {
             } catch (Exception e) {
                 LOG.debug("closing {}: {}", DummyLink.NAME, e.toString());
             }
+        }
+    }
+
+    /**
+     * kube-proxy's {@code CanUseIPVSProxier}: the kernel modules IPVS needs are loaded (or loadable) and the IPVS
+     * generic-netlink family answers; otherwise one error naming what is missing, and {@code run} exits.
+     */
+    @Override
+    public void checkHost() throws SyncException {
+        String scheduler = context.config().ipvs().scheduler();
+        List<String> missing = modules == null ? List.of() : modules.missing(scheduler);
+        if (!missing.isEmpty()) {
+            throw new SyncException("IPVS mode cannot run on this host: kernel modules " + missing
+                    + " are neither loaded nor loadable (modprobe); load them or use mode iptables");
+        }
+        try {
+            kernel();
+        } catch (SyncException e) {
+            throw new SyncException("IPVS mode cannot run on this host: " + e.getMessage(), e.getCause());
         }
     }
 

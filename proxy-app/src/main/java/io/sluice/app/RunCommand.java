@@ -122,6 +122,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
              SyncEngine engine = SyncEngine.builder(tracker, proxyBackend).config(cfg).metrics(metrics)
                      .health(health).ipFamilies(families).dryRun(dryRun).fullSyncRequests(fullSyncRequests).build();
              Sources sources = new Sources()) {
+            if (!dryRun) {
+                try {
+                    proxyBackend.checkHost();
+                } catch (io.sluice.core.backend.SyncException e) {
+                    throw new CliException(SluiceMain.EXIT_FAILURE, e.getMessage(), e);
+                }
+            }
             sources.start(cfg, tracker, metrics);
             if ("NodeCIDR".equals(LocalTrafficDetector.mode(cfg))
                     && PodCidrWait.await(tracker::node, PodCidrWait.TIMEOUT, Duration.ofSeconds(1)).isEmpty()) {

@@ -59,6 +59,11 @@ public final class HealthCheckedBackend implements ProxyBackend {
     }
 
     @Override
+    public void checkHost() throws SyncException {
+        delegate.checkHost();
+    }
+
+    @Override
     public void cleanup() throws SyncException {
         delegate.cleanup();
     }
