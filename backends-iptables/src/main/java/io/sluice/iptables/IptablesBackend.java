@@ -11,7 +11,8 @@ import io.sluice.core.model.IpFamily;
 import io.sluice.core.model.NodeInfo;
 import io.sluice.core.model.ProxySnapshot;
 import io.sluice.core.model.ServicePortName;
-import io.sluice.iptables.exec.Conntrack;
+import io.sluice.core.conntrack.Conntrack;
+import io.sluice.core.conntrack.UdpConntrackCleanup;
 import io.sluice.iptables.exec.Iptables;
 import io.sluice.iptables.exec.IptablesException;
 import io.sluice.iptables.exec.IptablesSystem;
@@ -55,7 +56,7 @@ import java.util.function.UnaryOperator;
  *   <li>on full syncs only: the jump rules from the built-in chains ({@code -C}, then {@code -I} when missing), the
  *       canary chains, the nfacct counters and {@code route_localnet};</li>
  *   <li>every sync: {@code iptables-save -t nat} to learn existing chains, so stale service chains get deleted
- *       (kube-proxy §3.3), then one restore. A failed restore changes nothing in the kernel (one transaction per
+ *       (kube-proxy syncProxyRules: existingNATChains from iptables-save), then one restore. A failed restore changes nothing in the kernel (one transaction per
  *       table); it counts {@code restoreFailure} (and {@code partialRestoreFailure} when partial), sets needFullSync
  *       and throws.</li>
  *   <li>{@code lastTopLevel}: the top-level chains as the last successful restore wrote them, replaced only after a
@@ -138,7 +139,8 @@ public final class IptablesBackend implements ProxyBackend {
             if (family == IpFamily.IPv6) {
                 sb.append("# IPv6\n");
             }
-            RenderOptions o = optionsOverride.apply(RenderOptions.from(context.config(), family, snapshot.node(), caps));
+            RenderOptions o = optionsOverride.apply(RenderOptions.from(context.config(), family, snapshot.node(), caps,
+                    context.nodeFacts()));
             sb.append(new IptablesRenderer(o).render(snapshot, RenderRequest.full(Set.of())).payload());
         }
         return sb.toString();
@@ -165,7 +167,7 @@ public final class IptablesBackend implements ProxyBackend {
         if (first != null) {
             throw new SyncException(String.join("; ", failures), first.getCause());
         }
-        return new SyncResult(anyFull, bytes);
+        return new SyncResult(anyFull, bytes, java.util.EnumSet.copyOf(families(snapshot.node())));
     }
 
     /**
@@ -200,12 +202,9 @@ public final class IptablesBackend implements ProxyBackend {
         }
     }
 
-    /** Families to program: IPv4, plus IPv6 when the node or the cluster CIDRs have an IPv6 address. */
+    /** Families to program, as the shared node facts decide ({@link io.sluice.core.node.NodeFacts#families}). */
     List<IpFamily> families(NodeInfo node) {
-        boolean v6 = node.addresses().stream().anyMatch(a -> IpFamily.of(a) == IpFamily.IPv6)
-                || context.config().clusterCIDRs().stream()
-                .anyMatch(c -> Cidr.parse(c).map(x -> x.family() == IpFamily.IPv6).orElse(false));
-        return v6 ? List.of(IpFamily.IPv4, IpFamily.IPv6) : List.of(IpFamily.IPv4);
+        return context.nodeFacts().families(context.config(), node);
     }
 
     /** Package-private for tests: a family's state (created on first use). */
@@ -227,7 +226,7 @@ public final class IptablesBackend implements ProxyBackend {
         private Instant lastStaleChainScan = Instant.EPOCH;
         private KernelAssumptions caps;
         private ProxySnapshot lastApplied;
-        private NodeInfo rendererNode;
+        private RenderOptions rendererOptions;
         private IptablesRenderer renderer;
         /** The top-level chains as the last successful restore left them; NONE after a failure or at start. */
         private TopLevelChains lastTopLevel = TopLevelChains.NONE;
@@ -258,7 +257,7 @@ public final class IptablesBackend implements ProxyBackend {
                 if (full) {
                     prepareFullSync(ipt, snapshot.node());
                 }
-                // §3.3: learn the existing nat chains so stale service chains get deleted; in large clusters only
+                // syncProxyRules: learn the existing nat chains so stale service chains get deleted; in large clusters only
                 // once per syncPeriod (iptables-save of a huge table is expensive), as kube-proxy does.
                 boolean large = snapshot.endpointCount() > LARGE_CLUSTER_ENDPOINTS;
                 scanned = !large || full
@@ -423,11 +422,14 @@ public final class IptablesBackend implements ProxyBackend {
         }
 
         private IptablesRenderer renderer(NodeInfo node) throws IptablesException {
-            if (renderer == null || !node.equals(rendererNode)) {
-                KernelAssumptions k = caps(iptables());
-                renderer = new IptablesRenderer(optionsOverride.apply(
-                        RenderOptions.from(context.config(), family, node, k)));
-                rendererNode = node;
+            // The options change with the Node and, in run, with the host's addresses (re-read every sync, as
+            // kube-proxy's syncProxyRules calls GetNodeIPs each time); the renderer is rebuilt only when they do.
+            KernelAssumptions k = caps(iptables());
+            RenderOptions options = optionsOverride.apply(
+                    RenderOptions.from(context.config(), family, node, k, context.nodeFacts()));
+            if (renderer == null || !options.equals(rendererOptions)) {
+                renderer = new IptablesRenderer(options);
+                rendererOptions = options;
             }
             return renderer;
         }

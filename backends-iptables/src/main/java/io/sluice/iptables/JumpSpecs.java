@@ -5,7 +5,7 @@ import io.sluice.iptables.render.JumpRule;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The rule specification of a jump rule, without table, operation or chain (kube-proxy §2.1). */
+/** The rule specification of a jump rule, without table, operation or chain (kube-proxy pkg/proxy/iptables/proxier.go iptablesJumpChains). */
 final class JumpSpecs {
     private JumpSpecs() {
     }

@@ -370,13 +370,13 @@ class IptablesBackendTest {
 
     @Test
     void removedUdpEndpointsGetTheirConntrackEntriesDeletedAfterASuccessfulSync() throws Exception {
-        ProxySnapshot one = UdpConntrackCleanupTest.snapshot(java.util.Map.of(UdpConntrackCleanupTest.DNS,
+        ProxySnapshot one = UdpSnapshots.dns("n", java.util.Map.of(UdpSnapshots.DNS,
                 List.of(io.sluice.core.model.Endpoint.ready("10.1.0.5", 53))));
-        ProxySnapshot moved = UdpConntrackCleanupTest.snapshot(java.util.Map.of(UdpConntrackCleanupTest.DNS,
+        ProxySnapshot moved = UdpSnapshots.dns("n", java.util.Map.of(UdpSnapshots.DNS,
                 List.of(io.sluice.core.model.Endpoint.ready("10.1.0.6", 53))));
         backend.sync(SyncRequest.full(one));
         int before = system.commandLog().size();
-        backend.sync(new SyncRequest(moved, Set.of(UdpConntrackCleanupTest.DNS.service()), false));
+        backend.sync(new SyncRequest(moved, Set.of(UdpSnapshots.DNS.service()), false));
         assertThat(system.commandLog().subList(before, system.commandLog().size())).contains(
                 List.of("conntrack", "-D", "-p", "udp", "--orig-dst", "10.96.0.10", "--orig-port-dst", "53",
                         "--dst-nat", "10.1.0.5"),
@@ -384,7 +384,7 @@ class IptablesBackendTest {
 
         kernel.failNextRestore("injected");
         int afterFailure = system.commandLog().size();
-        assertThatThrownBy(() -> backend.sync(new SyncRequest(one, Set.of(UdpConntrackCleanupTest.DNS.service()),
+        assertThatThrownBy(() -> backend.sync(new SyncRequest(one, Set.of(UdpSnapshots.DNS.service()),
                 false))).isInstanceOf(SyncException.class);
         assertThat(system.commandLog().subList(afterFailure, system.commandLog().size()))
                 .as("nothing is cleared when the rules were not applied").noneMatch(c -> c.get(0).equals("conntrack"));

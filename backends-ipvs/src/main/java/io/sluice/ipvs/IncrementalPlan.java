@@ -103,7 +103,7 @@ final class IncrementalPlan {
 
     /** The full desired state (cost proportional to the cluster: for full syncs and tests). */
     DesiredIpvsState toDesired() {
-        return planner.assemble(family, contributions.values());
+        return planner.assemble(family, contributions.values(), scope.localDetector());
     }
 
     /**
@@ -145,7 +145,7 @@ final class IncrementalPlan {
         }
         List<IpvsRulesInput.LbNoNodeAccess> lb = new ArrayList<>();
         noNodeAccess.values().forEach(lb::addAll);
-        return planner.iptables(family, nonEmpty, lb);
+        return planner.iptables(family, nonEmpty, lb, scope.localDetector());
     }
 
     private static <V> SortedMap<ServicePortName, V> portsOf(SortedMap<ServicePortName, V> map, NamespacedName svc) {

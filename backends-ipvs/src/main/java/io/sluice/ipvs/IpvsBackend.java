@@ -6,6 +6,8 @@ import io.sluice.core.backend.ProxyBackend;
 import io.sluice.core.backend.SyncException;
 import io.sluice.core.backend.SyncRequest;
 import io.sluice.core.backend.SyncResult;
+import io.sluice.core.conntrack.Conntrack;
+import io.sluice.core.conntrack.UdpConntrackCleanup;
 import io.sluice.core.model.Cidr;
 import io.sluice.core.model.IpFamily;
 import io.sluice.core.model.ProxySnapshot;
@@ -57,7 +59,10 @@ public final class IpvsBackend implements ProxyBackend {
 
     private final BackendContext context;
     private final IpvsKernel.Opener opener;
-    private final IpvsPlanner planner;
+    private final IpvsKernelModules modules;
+    private IpvsPlanner planner;
+    /** The snapshot of the last sync that returned normally (stale UDP conntrack entries are computed from it). */
+    private ProxySnapshot lastApplied;
     private final List<Cidr> excludeCidrs;
     private IpvsKernel kernel;
     private IpvsReconciler reconciler;
@@ -69,8 +74,14 @@ public final class IpvsBackend implements ProxyBackend {
     private List<IncrementalPlan> plans;
 
     public IpvsBackend(BackendContext context, IpvsKernel.Opener opener) {
+        this(context, opener, null);
+    }
+
+    /** @param modules the startup check of the kernel modules ({@link #checkHost()}); null skips it (tests) */
+    public IpvsBackend(BackendContext context, IpvsKernel.Opener opener, IpvsKernelModules modules) {
         this.context = context;
         this.opener = opener;
+        this.modules = modules;
         KernelAssumptions dump = context.assumptions().orDefaults(KernelAssumptions.DUMP_DEFAULTS);
         this.planner = new IpvsPlanner(context.config(), Boolean.TRUE.equals(dump.randomFully()));
         List<Cidr> ex = new ArrayList<>();
@@ -142,7 +153,28 @@ public final class IpvsBackend implements ProxyBackend {
         for (IpvsOperation op : r.operations()) {
             LOG.debug("IPVS sync: {}", op.describe());
         }
-        return new SyncResult(r.fullResync(), r.operations().size());
+        clearStaleConntrack(k, lastApplied, snapshot, families);
+        lastApplied = snapshot;
+        return new SyncResult(r.fullResync(), r.operations().size(), families);
+    }
+
+    /**
+     * kube-proxy's IPVS proxier runs {@code conntrack.CleanStaleEntries} (pkg/proxy/conntrack/cleanup.go) at the end
+     * of every sync, as the iptables one does: UDP entries DNATed to a removed real server, and entries of a UDP
+     * service that had no endpoints (or is gone), would keep steering packets. Only after a sync that applied its
+     * changes; failures are logged and counted, never fatal.
+     */
+    private void clearStaleConntrack(IpvsKernel k, ProxySnapshot before, ProxySnapshot after, Set<IpFamily> families) {
+        Conntrack conntrack = new Conntrack(k.conntrack());
+        for (IpFamily f : families) {
+            for (List<String> args : UdpConntrackCleanup.staleEntries(before, after, f)) {
+                String err = conntrack.delete(args);
+                if (err != null) {
+                    LOG.warn("IPVS: stale UDP conntrack entries not cleared: {}", err);
+                    context.metrics().backendError(IpvsReconciler.BACKEND, "conntrack");
+                }
+            }
+        }
     }
 
     /**
@@ -291,6 +323,14 @@ public final class IpvsBackend implements ProxyBackend {
                 context.metrics().backendError(IpvsReconciler.BACKEND, "set-timeouts");
             }
         }
+        if (context.assumptions().randomFully() == null) {
+            // kube-proxy's IPVS proxier: MASQUERADE --random-fully only when iptables has it (HasRandomFully).
+            Boolean rf = k.iptables().randomFully(IpFamily.IPv4);
+            if (rf != null) {
+                planner = new IpvsPlanner(context.config(), rf);
+                plans = null;
+            }
+        }
         initialized = true;
     }
 
@@ -411,6 +451,25 @@ public final class IpvsBackend implements ProxyBackend {
             } catch (Exception e) {
                 LOG.debug("closing {}: {}", DummyLink.NAME, e.toString());
             }
+        }
+    }
+
+    /**
+     * kube-proxy's {@code CanUseIPVSProxier}: the kernel modules IPVS needs are loaded (or loadable) and the IPVS
+     * generic-netlink family answers; otherwise one error naming what is missing, and {@code run} exits.
+     */
+    @Override
+    public void checkHost() throws SyncException {
+        String scheduler = context.config().ipvs().scheduler();
+        List<String> missing = modules == null ? List.of() : modules.missing(scheduler);
+        if (!missing.isEmpty()) {
+            throw new SyncException("IPVS mode cannot run on this host: kernel modules " + missing
+                    + " are neither loaded nor loadable (modprobe); load them or use mode iptables");
+        }
+        try {
+            kernel();
+        } catch (SyncException e) {
+            throw new SyncException("IPVS mode cannot run on this host: " + e.getMessage(), e.getCause());
         }
     }
 

@@ -18,6 +18,14 @@ public final class IpvsBackendProvider implements BackendProvider {
     @Override
     public ProxyBackend create(BackendContext context) {
         ProcessCommandRunner runner = new ProcessCommandRunner();
-        return new IpvsBackend(context, IpvsKernel.real(KernelIpvs.netlink(runner), runner));
+        String release;
+        try {
+            release = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (java.io.IOException e) {
+            release = "";
+        }
+        IpvsKernelModules modules = new IpvsKernelModules(java.nio.file.Path.of("/proc/modules"),
+                java.nio.file.Path.of("/lib/modules", release), runner);
+        return new IpvsBackend(context, IpvsKernel.real(KernelIpvs.netlink(runner), runner), modules);
     }
 }

@@ -6,6 +6,7 @@ import io.sluice.ipvs.ipset.Ipset;
 import io.sluice.ipvs.ipset.ProcessIpset;
 import io.sluice.ipvs.rules.IptablesJumps;
 import io.sluice.ipvs.rules.IptablesRestore;
+import io.sluice.ipvs.rules.IptablesTools;
 import io.sluice.ipvs.rules.ProcessIptablesRestore;
 
 import java.util.Objects;
@@ -13,10 +14,11 @@ import java.util.Objects;
 /**
  * Everything the IPVS backend touches on the machine, behind interfaces with in-memory fakes for tests.
  *
- * @param jumps runs {@code iptables -C/-I/-D} for the jump rules (tests give it a recording {@link CommandRunner})
+ * @param jumps     runs {@code iptables -C/-I/-D} for the jump rules (tests give it a recording {@link CommandRunner})
+ * @param conntrack runs the {@code conntrack} tool that clears stale UDP entries after a sync
  */
 public record IpvsKernel(IpvsClient ipvs, DummyLink link, Ipset ipset, IptablesRestore iptables,
-                         IptablesJumps jumps, Sysctl sysctl, LocalAddresses localAddresses) {
+                         IptablesJumps jumps, Sysctl sysctl, LocalAddresses localAddresses, CommandRunner conntrack) {
     public IpvsKernel {
         Objects.requireNonNull(ipvs, "ipvs");
         Objects.requireNonNull(link, "link");
@@ -25,6 +27,14 @@ public record IpvsKernel(IpvsClient ipvs, DummyLink link, Ipset ipset, IptablesR
         Objects.requireNonNull(jumps, "jumps");
         Objects.requireNonNull(sysctl, "sysctl");
         Objects.requireNonNull(localAddresses, "localAddresses");
+        Objects.requireNonNull(conntrack, "conntrack");
+    }
+
+    /** A kernel whose conntrack tool always succeeds and is not recorded (tests that do not look at conntrack). */
+    public IpvsKernel(IpvsClient ipvs, DummyLink link, Ipset ipset, IptablesRestore iptables, IptablesJumps jumps,
+                      Sysctl sysctl, LocalAddresses localAddresses) {
+        this(ipvs, link, ipset, iptables, jumps, sysctl, localAddresses,
+                (argv, stdin, timeout) -> new CommandRunner.CommandResult(0, "", ""));
     }
 
     /** Opens a kernel handle; called once, on the first sync or cleanup (dumps never call it). */
@@ -62,9 +72,10 @@ public record IpvsKernel(IpvsClient ipvs, DummyLink link, Ipset ipset, IptablesR
 
             private IpvsKernel with(IpvsClient client) throws IpvsException {
                 DummyLink link = netlink.openDummyLink();
+                IptablesTools tools = IptablesTools.detecting(runner);
                 return new IpvsKernel(client, link, new ProcessIpset(runner),
-                        new ProcessIptablesRestore(runner), new IptablesJumps(runner), Sysctl.proc(),
-                        LocalAddresses.through(link));
+                        new ProcessIptablesRestore(tools), new IptablesJumps(tools), Sysctl.proc(),
+                        LocalAddresses.through(link), runner);
             }
         };
     }

@@ -10,6 +10,8 @@ import io.sluice.core.model.Protocol;
 import io.sluice.core.model.ProxySnapshot;
 import io.sluice.core.model.ServicePort;
 import io.sluice.core.model.ServicePortName;
+import io.sluice.core.node.LocalTrafficDetector;
+import io.sluice.core.node.NodePortAddresses;
 import io.sluice.core.topology.CategorizedEndpoints;
 import io.sluice.core.topology.EndpointCategorizer;
 import io.sluice.ipvs.DesiredIpvsState.DesiredIpset;
@@ -31,7 +33,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Pure desired state of kube-proxy's IPVS mode for one family ({@code syncProxyRules} in
@@ -46,7 +47,6 @@ import java.util.regex.Pattern;
  */
 public final class IpvsPlanner {
     private static final Logger LOG = LoggerFactory.getLogger(IpvsPlanner.class);
-    private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.\\-@]{1,15}");
 
     private final ProxyConfig config;
     private final boolean randomFully;
@@ -68,17 +68,18 @@ public final class IpvsPlanner {
                 all.add(c);
             }
         }
-        return assemble(family, all);
+        return assemble(family, all, scope.localDetector());
     }
 
     /** What {@link #contribute} needs besides the service port; computed once per sync and family. */
     record Scope(IpFamily family, String scheduler, Set<String> local, String nodeName, String nodeZone,
-                 String nodeIp, List<String> nodeIps) {
+                 String nodeIp, List<String> nodeIps, LocalTrafficDetector localDetector) {
     }
 
     Scope scope(ProxySnapshot snapshot, IpFamily family, HostFacts host) {
         return new Scope(family, config.ipvs().scheduler(), host.localAddresses(), snapshot.node().name(),
-                snapshot.node().zone(), snapshot.node().primaryAddress(family), nodePortIps(snapshot, family, host));
+                snapshot.node().zone(), snapshot.node().primaryAddress(family), nodePortIps(snapshot, family, host),
+                LocalTrafficDetector.forFamily(config, family, snapshot.node()));
     }
 
     /**
@@ -229,7 +230,7 @@ public final class IpvsPlanner {
     }
 
     /** Merges contributions (in service port order) into a family's desired state, as {@link #plan} does. */
-    DesiredIpvsState assemble(IpFamily family, Iterable<Contribution> contributions) {
+    DesiredIpvsState assemble(IpFamily family, Iterable<Contribution> contributions, LocalTrafficDetector detector) {
         Map<String, Set<String>> sets = new LinkedHashMap<>();
         List<IpsetSpec> specs = KubeIpsets.forFamily(family);
         for (IpsetSpec s : specs) {
@@ -267,15 +268,16 @@ public final class IpvsPlanner {
                 nonEmpty.add(s.baseName());
             }
         }
-        String iptables = iptables(family, nonEmpty, noNodeAccess);
+        String iptables = iptables(family, nonEmpty, noNodeAccess, detector);
         return new DesiredIpvsState(family, vss, bind, ipsets, iptables, noLocalInternal.size(),
                 noLocalExternal.size());
     }
 
     /** The IPVS-mode iptables payload of a family (cheap: depends on which sets are non-empty and few rules). */
-    String iptables(IpFamily family, Set<String> nonEmptySets, List<IpvsRulesInput.LbNoNodeAccess> noNodeAccess) {
+    String iptables(IpFamily family, Set<String> nonEmptySets, List<IpvsRulesInput.LbNoNodeAccess> noNodeAccess,
+                    LocalTrafficDetector detector) {
         return IpvsRulesRenderer.render(new IpvsRulesInput(family, nonEmptySets,
-                config.iptables().masqueradeAll(), ifNotLocal(family), config.iptables().masqueradeMark(),
+                config.iptables().masqueradeAll(), ifNotLocal(detector), config.iptables().masqueradeMark(),
                 randomFully, noNodeAccess));
     }
 
@@ -338,58 +340,34 @@ public final class IpvsPlanner {
     }
 
     /**
-     * The NodePort VIPs (kube-proxy's {@code NodePortAddresses}): every local address of the family when
-     * nodePortAddresses holds no CIDR of this family or holds a /0; otherwise the non-loopback local addresses inside
-     * one of its CIDRs. "primary" stands for the node's primary address of the family.
+     * The NodePort VIPs: kube-proxy pkg/proxy/ipvs/proxier.go takes every local address of the family (except
+     * kube-ipvs0's) when {@code nodePortAddresses} matches all, else {@code GetNodeIPs}; loopback addresses are never
+     * NodePort VIPs. Matching follows the shared {@link NodePortAddresses} (including its fallback to the family's
+     * zero CIDR when only CIDRs of the other family are listed).
      */
     List<String> nodePortIps(ProxySnapshot snapshot, IpFamily family, HostFacts host) {
-        List<Cidr> parsed = new ArrayList<>();
-        for (String c : config.nodePortAddresses()) {
-            if ("primary".equals(c)) {
-                String p = snapshot.node().primaryAddress(family);
-                if (p != null) {
-                    parsed.add(Cidr.parse(p + (family == IpFamily.IPv4 ? "/32" : "/128")).orElseThrow());
-                }
-                continue;
-            }
-            Cidr.parse(c).filter(p -> p.family() == family).ifPresent(parsed::add);
-        }
-        boolean matchAll = parsed.isEmpty() || parsed.stream().anyMatch(p -> p.prefix() == 0);
-        TreeSet<String> out = new TreeSet<>();
-        for (String a : host.localAddresses()) {
-            if (IpFamily.of(a) != family || IpAddresses.isLoopback(a)) {
-                continue;
-            }
-            if (matchAll || parsed.stream().anyMatch(p -> p.contains(a))) {
-                out.add(a);
-            }
-        }
+        NodePortAddresses npa = new NodePortAddresses(family, config.nodePortAddresses(),
+                snapshot.node().primaryAddress(family));
+        TreeSet<String> out = new TreeSet<>(npa.matchingIPs(List.copyOf(host.localAddresses())));
+        out.removeIf(IpAddresses::isLoopback);
         return List.copyOf(out);
     }
 
-    /** The local detector's "not local" match for the cluster-IP masquerade rule, or empty (no detector). */
-    private List<String> ifNotLocal(IpFamily family) {
-        switch (config.detectLocalMode()) {
-            case "ClusterCIDR" -> {
-                for (String c : config.clusterCIDRs()) {
-                    var p = Cidr.parse(c);
-                    if (p.isPresent() && p.get().family() == family) {
-                        return List.of("!", "-s", p.get().toString());
-                    }
-                }
-                return List.of();
-            }
-            case "BridgeInterface" -> {
-                String b = config.detectLocal().bridgeInterface();
-                return INTERFACE.matcher(b).matches() ? List.of("!", "-i", b) : List.of();
-            }
-            case "InterfaceNamePrefix" -> {
-                String p = config.detectLocal().interfaceNamePrefix();
-                return INTERFACE.matcher(p).matches() ? List.of("!", "-i", p + "+") : List.of();
-            }
-            default -> {
-                return List.of();
-            }
+    /**
+     * The shared local detector's "not local" match for the cluster-IP masquerade rule (kube-proxy
+     * pkg/proxy/ipvs/proxier.go writeIptablesRules: {@code localDetector.IfNotLocal()}), every detectLocalMode
+     * including NodeCIDR; empty when there is no detector (then node-originated VIP traffic is masqueraded instead).
+     */
+    static List<String> ifNotLocal(LocalTrafficDetector detector) {
+        if (detector instanceof LocalTrafficDetector.ClusterCidr c) {
+            return List.of("!", "-s", c.cidr());
+        } else if (detector instanceof LocalTrafficDetector.NodeCidr c) {
+            return List.of("!", "-s", c.cidr());
+        } else if (detector instanceof LocalTrafficDetector.BridgeInterface b) {
+            return List.of("!", "-i", b.name());
+        } else if (detector instanceof LocalTrafficDetector.InterfaceNamePrefix p) {
+            return List.of("!", "-i", p.prefix() + "+");
         }
+        return List.of();
     }
 }

@@ -131,6 +131,39 @@ class IpvsBackendSyncTest {
         assertThat(k.ipvs.realServer(SVC1, "10.180.0.2", 8080)).as("no longer queued").isNotNull();
     }
 
+    /**
+     * kube-proxy pkg/proxy/conntrack/cleanup.go CleanStaleEntries, run by the IPVS proxier after each sync: entries
+     * DNATed to a removed UDP real server are deleted; a UDP service that drops to zero endpoints has the entries of
+     * its last endpoint deleted, and when it gets an endpoint again the entries that blackholed meanwhile go too.
+     */
+    @Test
+    void staleUdpConntrackEntriesAreClearedForRemovedRealServersAndEmptiedServices() throws Exception {
+        ProxySnapshot two = UdpSnapshots.dns(Snap.NODE, java.util.Map.of(UdpSnapshots.DNS,
+                java.util.List.of(ep("10.180.0.1", 53), ep("10.180.0.2", 53))));
+        ProxySnapshot one = UdpSnapshots.dns(Snap.NODE, java.util.Map.of(UdpSnapshots.DNS,
+                java.util.List.of(ep("10.180.0.1", 53))));
+        ProxySnapshot none = UdpSnapshots.dns(Snap.NODE, java.util.Map.of());
+        full(two);
+        assertThat(k.conntrack.calls).isEmpty();
+
+        partial(one);
+        assertThat(k.conntrack.calls).containsExactly(
+                java.util.List.of("conntrack", "-D", "-p", "udp", "--orig-dst", "10.96.0.10", "--orig-port-dst",
+                        "53", "--dst-nat", "10.180.0.2"),
+                java.util.List.of("conntrack", "-D", "-p", "udp", "--orig-port-dst", "30053", "--dst-nat",
+                        "10.180.0.2"));
+
+        k.conntrack.calls.clear();
+        partial(none);
+        assertThat(k.conntrack.calls).contains(java.util.List.of("conntrack", "-D", "-p", "udp", "--orig-dst",
+                "10.96.0.10", "--orig-port-dst", "53", "--dst-nat", "10.180.0.1"));
+
+        k.conntrack.calls.clear();
+        partial(one);
+        assertThat(k.conntrack.calls).contains(java.util.List.of("conntrack", "-D", "-p", "udp", "--orig-dst",
+                "10.96.0.10", "--orig-port-dst", "53"));
+    }
+
     @Test
     void udpRealServerIsDeletedImmediately() throws Exception {
         VirtualServer.Key dns = new VirtualServer.Key("172.30.0.10", Protocol.UDP, 53);

@@ -70,6 +70,45 @@ class IpvsPlannerTest {
         assertThat(d.iptables()).contains("--match-set KUBE-CLUSTER-IP dst,dst ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ\n");
     }
 
+    /**
+     * kube-proxy pkg/proxy/ipvs/proxier.go writeIptablesRules masquerades off-node traffic with the shared local
+     * detector; with detectLocalMode NodeCIDR that is the Node's pod CIDR (spec.podCIDRs), not the cluster CIDR.
+     */
+    @Test
+    void nodeCidrDetectorMasqueradesByTheNodesPodCidr() {
+        ProxyConfig base = TestConfigs.with("rr", List.of(), List.of(), List.of("10.0.0.0/8"), false);
+        ProxyConfig cfg = new ProxyConfig(base.mode(), base.hostnameOverride(), base.clusterCIDRs(), "NodeCIDR",
+                base.detectLocal(), base.nodePortAddresses(), base.iptables(), base.ipvs(), base.conntrack(),
+                base.metricsBindAddress(), base.healthzBindAddress(), base.kubeconfig(), base.configSyncPeriod(),
+                base.serviceProxyName());
+        ProxySnapshot s = Snap.create().add(svc("ns1", "svc1").clusterIP("172.30.0.41"), ep("10.180.0.1", 80))
+                .build();
+        ProxySnapshot withPodCidr = new ProxySnapshot(s.services(), s.endpoints(),
+                s.node().withPodCIDRs(List.of("10.0.7.0/24")));
+        DesiredIpvsState d = plan(cfg, withPodCidr, IpFamily.IPv4);
+        assertThat(d.iptables()).contains("--match-set KUBE-CLUSTER-IP dst,dst ! -s 10.0.7.0/24 -j KUBE-MARK-MASQ\n");
+        assertThat(d.iptables()).doesNotContain("10.0.0.0/8");
+
+        // A partial sync after the pod CIDR appears re-plans with the new detector (the scope changed).
+        IpvsPlanner planner = new IpvsPlanner(cfg, true);
+        HostFacts host = HostFacts.of(Set.of());
+        IncrementalPlan p = IncrementalPlan.build(planner, s, IpFamily.IPv4, host);
+        assertThat(p.iptables()).contains("--match-set KUBE-CLUSTER-IP src,dst -j KUBE-MARK-MASQ\n");
+        assertThat(p.sameScope(withPodCidr, host)).isFalse();
+    }
+
+    /** NewNodePortAddresses: only CIDRs of the other family -> this family matches all local addresses. */
+    @Test
+    void nodePortAddressesOfTheOtherFamilyOnlyMatchEveryAddressOfThisFamily() {
+        ProxyConfig cfg = TestConfigs.with("rr", List.of(), List.of("fd00::/64"), List.of(), false);
+        ProxySnapshot s = Snap.create().add(svc("ns1", "svc1").clusterIP("172.30.0.41").nodePort(30001),
+                ep("10.180.0.1", 80)).build();
+        DesiredIpvsState d = plan(cfg, s, IpFamily.IPv4, Snap.NODE_IP, "10.9.9.9", "127.0.0.1");
+        assertThat(vs(d, Snap.NODE_IP, Protocol.TCP, 30001)).isNotNull();
+        assertThat(vs(d, "10.9.9.9", Protocol.TCP, 30001)).isNotNull();
+        assertThat(vs(d, "127.0.0.1", Protocol.TCP, 30001)).isNull();
+    }
+
     @Test
     void nodePortGetsOneUnboundVirtualServerPerNodeIp() {
         ProxySnapshot s = Snap.create()

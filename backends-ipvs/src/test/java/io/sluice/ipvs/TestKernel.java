@@ -24,6 +24,7 @@ final class TestKernel {
     final FakeIpset ipset = new FakeIpset();
     final FakeIptablesRestore iptables = new FakeIptablesRestore();
     final RecordingCommandRunner commands = new RecordingCommandRunner();
+    final RecordingCommandRunner conntrack = new RecordingCommandRunner();
     final FakeSysctl sysctl = new FakeSysctl("6.1.0-18-amd64");
     final TreeSet<String> localAddresses = new TreeSet<>(Set.of(Snap.NODE_IP));
     final MutableClock clock = new MutableClock();
@@ -34,7 +35,7 @@ final class TestKernel {
         BackendContext ctx = new BackendContext(config, metrics, KernelAssumptions.DUMP_DEFAULTS, clock,
                 () -> fullSyncRequests++);
         return new IpvsBackend(ctx, () -> new IpvsKernel(ipvs, link, ipset, iptables, new IptablesJumps(commands),
-                sysctl, except -> new TreeSet<>(localAddresses)));
+                sysctl, except -> new TreeSet<>(localAddresses), conntrack));
     }
 
     static final class MutableClock extends Clock {

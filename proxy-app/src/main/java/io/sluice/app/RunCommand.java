@@ -8,13 +8,21 @@ import io.sluice.core.config.ConfigOverrides;
 import io.sluice.core.config.KubeProxyConfigurationWriter;
 import io.sluice.core.config.ProxyConfig;
 import io.sluice.core.config.GoDuration;
+import io.sluice.core.health.HealthCheckedBackend;
 import io.sluice.core.health.HealthServer;
+import io.sluice.core.health.NioHealthCheckListeners;
+import io.sluice.core.health.ProxyHealth;
+import io.sluice.core.health.ServiceHealthServer;
 import io.sluice.core.health.MetricsServer;
 import io.sluice.core.lifecycle.Failures;
 import io.sluice.core.lifecycle.GracefulShutdown;
 import io.sluice.core.metrics.ProxyMetrics;
 import io.sluice.core.model.Cidr;
 import io.sluice.core.model.IpFamily;
+import io.sluice.core.node.HostInterfaces;
+import io.sluice.core.node.LocalTrafficDetector;
+import io.sluice.core.node.NodeFacts;
+import io.sluice.core.node.PodCidrWait;
 import io.sluice.core.source.FileSource;
 import io.sluice.core.source.KubernetesSource;
 import io.sluice.core.source.SourceException;
@@ -124,10 +132,16 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             throws Exception {
         ChangeTracker tracker = new ChangeTracker(cfg.hostnameOverride());
         FullSyncRequests fullSyncRequests = new FullSyncRequests();
-        BackendContext ctx = new BackendContext(cfg, metrics, KernelAssumptions.PROBE, null, fullSyncRequests);
-        try (ProxyBackend proxyBackend = Backends.provider(cfg.mode()).create(ctx);
+        // Node-port addresses resolve against the host's interfaces (kube-proxy's GetNodeIPs), not the Node object.
+        NodeFacts nodeFacts = NodeFacts.host(HostInterfaces.system());
+        BackendContext ctx = new BackendContext(cfg, metrics, KernelAssumptions.PROBE, null, fullSyncRequests,
+                nodeFacts);
+        ProxyHealth health = ProxyHealth.forSyncPeriod(java.time.Clock.systemUTC(), cfg.syncPeriod());
+        try (NioHealthCheckListeners hcListeners = once ? null : new NioHealthCheckListeners();
+             ProxyBackend proxyBackend = withHealthChecks(Backends.provider(cfg.mode()).create(ctx), hcListeners,
+                     cfg, nodeFacts, health, metrics);
              SyncEngine engine = SyncEngine.builder(tracker, proxyBackend).config(cfg).metrics(metrics)
-                     .ipFamilies(families).dryRun(dryRun).fullSyncRequests(fullSyncRequests).build();
+                     .health(health).ipFamilies(families).dryRun(dryRun).fullSyncRequests(fullSyncRequests).build();
              Sources sources = new Sources()) {
             if (!dryRun) {
                 try {
@@ -138,6 +152,11 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 }
             }
             sources.start(cfg, tracker, metrics);
+            if ("NodeCIDR".equals(LocalTrafficDetector.mode(cfg))
+                    && PodCidrWait.await(tracker::node, PodCidrWait.TIMEOUT, Duration.ofSeconds(1)).isEmpty()) {
+                throw new CliException(SluiceMain.EXIT_FAILURE, "timeout waiting for the Node " + cfg.hostnameOverride()
+                        + " to be allocated pod CIDRs (spec.podCIDRs), needed by detect-local-mode NodeCIDR", null);
+            }
             if (once) {
                 return runOnce(tracker, engine) ? 0 : SluiceMain.EXIT_FAILURE;
             }
@@ -157,6 +176,26 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         return GoDuration.parse(shutdownTimeout).filter(d -> !d.isNegative()).orElseThrow(() -> new CliException(
                 SluiceMain.EXIT_USAGE, "--shutdown-timeout: want a duration such as 10s, got '"
                 + Printable.of(shutdownTimeout) + "'"));
+    }
+
+    /**
+     * Health-check node ports for every backend (kube-proxy's ServiceHealthServer, pkg/proxy/healthcheck): listening
+     * on the node-port addresses of the node facts, answering with the proxy's health; a port that cannot be bound is
+     * counted as {@code sluice_backend_errors_total{backend="healthcheck",operation="listen"}} and retried next sync.
+     * {@code --once} starts no servers.
+     */
+    private static ProxyBackend withHealthChecks(ProxyBackend backend, NioHealthCheckListeners listeners,
+                                                 ProxyConfig cfg, NodeFacts facts, ProxyHealth health,
+                                                 ProxyMetrics metrics) {
+        if (listeners == null) {
+            return backend;
+        }
+        return new HealthCheckedBackend(backend, node -> {
+            java.util.List<String> addresses = facts.healthCheckBindAddresses(cfg, node);
+            LOG.info("health-check node ports listen on {}", addresses);
+            return new ServiceHealthServer(addresses, listeners, health::isHealthy,
+                    () -> metrics.backendError("healthcheck", "listen"));
+        });
     }
 
     private static boolean runOnce(ChangeTracker tracker, SyncEngine engine) throws InterruptedException {

@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What kube-proxy's {@code --cleanup} removes ({@code cleanup.go}, reference §2.1), for {@code sluice cleanup}:
+ * What kube-proxy's {@code --cleanup} removes (pkg/proxy/iptables/proxier.go {@code CleanupLeftovers}), for {@code sluice cleanup}:
  * <ol>
  *   <li>the jump rules of {@link #jumpRulesToDelete(IpFamily)} (every {@link JumpRules} entry except the kubelet-shared
  *       KUBE-FIREWALL jumps);</li>

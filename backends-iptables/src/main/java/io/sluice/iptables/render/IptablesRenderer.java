@@ -31,7 +31,7 @@ import static io.sluice.iptables.render.ChainNames.KUBE_SERVICES;
 /**
  * Renders a {@link ProxySnapshot} into the iptables-restore payload kube-proxy's iptables proxier writes
  * ({@code pkg/proxy/iptables/proxier.go syncProxyRules}), line for line: same chains, hashed names, rule text,
- * comments and probabilities (reference §3). See the package documentation for the layout.
+ * comments and probabilities (pkg/proxy/iptables/proxier.go syncProxyRules). See the package documentation for the layout.
  *
  * <p>Ordering: service ports in snapshot order (sorted by {@link ServicePortName}), upstream's order within a service
  * port, stale chains sorted. The same snapshot, options and request always give a byte-identical payload.
@@ -55,7 +55,7 @@ public final class IptablesRenderer {
     static final String NFACCT_LOCALHOST_NODEPORTS = "localhost_nps_accepted_pkts";
 
     private final RenderOptions o;
-    private final NodePortAddresses nodePortAddresses;
+    private final io.sluice.core.node.NodePortAddresses nodePortAddresses;
     private final boolean localhostNodePorts;
     private final boolean ipv6;
     /**
@@ -68,7 +68,7 @@ public final class IptablesRenderer {
     public IptablesRenderer(RenderOptions options) {
         this.o = options;
         this.ipv6 = options.family() == IpFamily.IPv6;
-        this.nodePortAddresses = new NodePortAddresses(options.family(), options.nodePortAddresses(),
+        this.nodePortAddresses = new io.sluice.core.node.NodePortAddresses(options.family(), options.nodePortAddresses(),
                 options.primaryNodeIP());
         // upstream NewProxier: "localhostNodePorts" is forced off when nodePortAddresses has no IPv4 loopback.
         boolean lnp = options.localhostNodePorts();
@@ -295,7 +295,7 @@ public final class IptablesRenderer {
         }
     }
 
-    /** §3.4: the last KUBE-SERVICES rule sends local-destination traffic to KUBE-NODEPORTS. */
+    /** syncProxyRules: the last KUBE-SERVICES rule sends local-destination traffic to KUBE-NODEPORTS. */
     private void writeNodePortsJump(TopLines natRules) {
         String comment = quote("kubernetes service nodeports; NOTE: this must be the last rule in this chain");
         if (nodePortAddresses.matchAll()) {
@@ -308,7 +308,7 @@ public final class IptablesRenderer {
             natRules.write("-A", KUBE_SERVICES, "-m", "comment", "--comment", comment, dst, "-j", KUBE_NODEPORTS);
             return;
         }
-        for (String ip : nodePortAddresses.matchingIPs(o.family(), o.nodeIPs())) {
+        for (String ip : nodePortAddresses.matchingIPs(o.nodePortCandidateAddresses())) {
             if ((ip.startsWith("127.") || ip.equals("::1")) && (ipv6 || !localhostNodePorts)) {
                 continue; // upstream: loopback node ports only for IPv4 with localhost node ports on
             }
@@ -326,7 +326,7 @@ public final class IptablesRenderer {
         return comment.indexOf(' ') >= 0 ? "\"" + comment + "\"" : comment;
     }
 
-    /** The rules of one service port (§3.2 steps 1–13), rendered once into a {@link PortRules}. Single use. */
+    /** The rules of one service port (syncProxyRules' per-service-port loop), rendered once into a {@link PortRules}. Single use. */
     private final class PortRenderer {
         private final ServicePortName spn;
         private final ServicePort sp;

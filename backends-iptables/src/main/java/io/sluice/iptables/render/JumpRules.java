@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The jump rules kube-proxy installs on full syncs ({@code iptablesJumpChains} + {@code iptablesKubeletJumpChains},
- * reference §2.1), in upstream order. Each is ensured with {@code EnsureChain(table, to)} and then
+ * kube-proxy pkg/proxy/iptables/proxier.go iptablesJumpChains), in upstream order. Each is ensured with {@code EnsureChain(table, to)} and then
  * {@code EnsureRule(Prepend, table, from, args)}. The table is the same for both families.
  */
 public final class JumpRules {

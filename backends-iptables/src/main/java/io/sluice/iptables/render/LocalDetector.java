@@ -1,6 +1,7 @@
 package io.sluice.iptables.render;
 
 import io.sluice.core.model.Cidr;
+import io.sluice.core.node.LocalTrafficDetector;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -110,6 +111,20 @@ public sealed interface LocalDetector {
         public List<String> ifNotLocal() {
             return List.of();
         }
+    }
+
+    /** The iptables form of the shared detector (proxy-core {@link LocalTrafficDetector}). */
+    static LocalDetector of(LocalTrafficDetector d) {
+        if (d instanceof LocalTrafficDetector.ClusterCidr c) {
+            return new ClusterCidr(c.cidr());
+        } else if (d instanceof LocalTrafficDetector.NodeCidr c) {
+            return new NodeCidr(c.cidr());
+        } else if (d instanceof LocalTrafficDetector.BridgeInterface b) {
+            return new BridgeInterface(b.name());
+        } else if (d instanceof LocalTrafficDetector.InterfaceNamePrefix p) {
+            return new InterfaceNamePrefix(p.prefix());
+        }
+        return new NoOp();
     }
 
     private static String canonicalCidr(String cidr) {

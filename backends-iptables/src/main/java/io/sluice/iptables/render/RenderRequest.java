@@ -9,7 +9,7 @@ import java.util.Set;
  * What one sync asks of the renderer.
  *
  * @param fullSync          write every service's chains and every top-level chain; otherwise only the chains of
- *                          {@code changedServices} (kube-proxy's MinimizeIPTablesRestore partial sync, reference §6)
+ *                          {@code changedServices} (kube-proxy's MinimizeIPTablesRestore partial sync, pkg/proxy/iptables/proxier.go syncProxyRules)
  *                          and the top-level chains {@code topLevelRewrite} selects
  * @param changedServices   services (any port) whose Service or endpoints changed since the last successful sync;
  *                          ignored on full syncs

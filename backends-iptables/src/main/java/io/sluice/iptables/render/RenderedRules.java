@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The output of one {@link IptablesRenderer#render} call. Counts follow kube-proxy's metric definitions (reference
- * §10) applied to what is written: "written" lines are in the payload, "skipped" lines stay in the kernel untouched
+ * The output of one {@link IptablesRenderer#render} call. Counts follow kube-proxy's metric definitions
+ * (pkg/proxy/iptables/proxier.go syncProxyRules) applied to what is written: "written" lines are in the payload,
+ * "skipped" lines stay in the kernel untouched
  * (service chains of unchanged services; with {@link TopLevelRewrite#WHEN_CHANGED} also unchanged top-level chains).
  *
  * @param payload                  the {@code iptables-restore --noflush} input: {@code *filter ... COMMIT} then

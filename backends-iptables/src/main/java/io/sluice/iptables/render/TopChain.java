@@ -9,7 +9,7 @@ import static io.sluice.iptables.render.ChainNames.KUBE_POSTROUTING;
 import static io.sluice.iptables.render.ChainNames.KUBE_PROXY_FIREWALL;
 import static io.sluice.iptables.render.ChainNames.KUBE_SERVICES;
 
-/** The top-level chains the payload declares, in upstream's declaration order per table (reference §3.1). */
+/** The top-level chains the payload declares, in upstream's declaration order per table (pkg/proxy/iptables/proxier.go syncProxyRules). */
 enum TopChain {
     FILTER_SERVICES("filter", KUBE_SERVICES),
     FILTER_EXTERNAL_SERVICES("filter", KUBE_EXTERNAL_SERVICES),

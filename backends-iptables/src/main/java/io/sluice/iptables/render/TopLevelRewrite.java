@@ -7,7 +7,7 @@ package io.sluice.iptables.render;
  */
 public enum TopLevelRewrite {
     /**
-     * kube-proxy parity (MinimizeIPTablesRestore, reference §6): every sync declares and rewrites every top-level
+     * kube-proxy parity (MinimizeIPTablesRestore, pkg/proxy/iptables/proxier.go syncProxyRules): every sync declares and rewrites every top-level
      * chain, so a partial payload grows with the number of services. The conformance vectors expect this.
      */
     ALWAYS,

@@ -34,7 +34,7 @@
  * <h2>Payload order and determinism</h2>
  * {@code *filter}, chain lines, rules, {@code COMMIT}, {@code *nat}, chain lines, rules, {@code COMMIT}. Fixed
  * header rules first, then every service port in {@code ProxySnapshot} order (sorted {@code ServicePortName}) with
- * upstream's order inside a port (reference §3.2 steps 1–13), then stale chains ({@code :C} + {@code -X C}, sorted),
+ * upstream's order inside a port (pkg/proxy/iptables/proxier.go syncProxyRules, per service port), then stale chains ({@code :C} + {@code -X C}, sorted),
  * then the node-ports tail rule and KUBE-FORWARD. Upstream iterates Go maps and is random; Sluice is sorted, and its
  * output equals upstream's after upstream's own test normaliser ({@code sortIPTablesRules}).
  *

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 /**
  * Test-only port of upstream's iptables dump helpers ({@code pkg/util/iptables/testing/parse.go},
  * {@code pkg/proxy/iptables/proxier_test.go}): {@code ParseIPTablesDump}, {@code sortIPTablesRules} (the normaliser
- * the expected fixtures are written in, reference §9) and {@code checkIPTablesRuleJumps}.
+ * the expected fixtures are written in: kube-proxy pkg/util/iptables/testing/parse.go) and {@code checkIPTablesRuleJumps}.
  */
 final class IptablesDump {
     static final Set<String> BUILTIN_TARGETS = Set.of("ACCEPT", "REJECT", "DROP", "MARK", "RETURN", "DNAT", "SNAT",

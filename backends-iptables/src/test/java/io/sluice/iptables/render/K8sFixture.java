@@ -30,7 +30,7 @@ import java.util.TreeMap;
 
 /**
  * Test-only converter from the conformance fixtures (Kubernetes-shaped Service/EndpointSlice JSON + proxier config)
- * to the model, following reference §4 (what kube-proxy's ServiceChangeTracker and EndpointSliceCache keep). It is
+ * to the model, following what kube-proxy's ServiceChangeTracker (pkg/proxy/servicechangetracker.go) and EndpointSliceCache (pkg/proxy/endpointslicecache.go) keep. It is
  * deliberately small and independent of the real fabric8 source layer. Holds the cluster state across steps.
  */
 final class K8sFixture {

@@ -63,6 +63,34 @@ class RenderOptionsTest {
                 KernelAssumptions.DUMP_DEFAULTS).localDetector()).isEqualTo(new LocalDetector.NoOp());
     }
 
+    /** detectLocalMode NodeCIDR masquerades by the node's pod CIDR (kube-proxy server_linux.go getLocalDetectors). */
+    @Test
+    void nodeCidrModeUsesTheNodesPodCidrNotTheClusterCidr() {
+        ProxyConfig c = config("NodeCIDR", List.of("10.0.0.0/8"), null);
+        NodeInfo withPodCidr = NODE.withPodCIDRs(List.of("10.0.3.0/24"));
+        RenderOptions v4 = RenderOptions.from(c, IpFamily.IPv4, withPodCidr, KernelAssumptions.DUMP_DEFAULTS);
+        assertThat(v4.localDetector()).isEqualTo(new LocalDetector.NodeCidr("10.0.3.0/24"));
+        assertThat(v4.localDetector().ifNotLocal()).containsExactly("!", "-s", "10.0.3.0/24");
+        // No pod CIDR of the family: no detector (kube-proxy: NoOp), never the cluster CIDR.
+        assertThat(RenderOptions.from(c, IpFamily.IPv4, NODE, KernelAssumptions.DUMP_DEFAULTS).localDetector()
+                .implemented()).isFalse();
+    }
+
+    /** run: node-port addresses match the host's interfaces (GetNodeIPs), including a secondary address. */
+    @Test
+    void hostFactsGiveTheHostsAddressesAsNodePortCandidates() {
+        io.sluice.core.node.NodeFacts host = io.sluice.core.node.NodeFacts.host(() -> List.of(
+                new io.sluice.core.node.InterfaceAddress("eth0", "192.168.0.2"),
+                new io.sluice.core.node.InterfaceAddress("eth0", "192.168.0.77"),
+                new io.sluice.core.node.InterfaceAddress("lo", "127.0.0.1")));
+        ProxyConfig c = config("ClusterCIDR", List.of("10.0.0.0/8"), null);
+        assertThat(RenderOptions.from(c, IpFamily.IPv4, NODE, KernelAssumptions.DUMP_DEFAULTS, host)
+                .nodePortCandidateAddresses()).containsExactly("192.168.0.2", "192.168.0.77", "127.0.0.1");
+        // Dumps: loopback, then the Node object's addresses.
+        assertThat(RenderOptions.from(c, IpFamily.IPv4, NODE, KernelAssumptions.DUMP_DEFAULTS)
+                .nodePortCandidateAddresses()).containsExactly("127.0.0.1", "192.168.0.2", "10.1.1.1");
+    }
+
     @Test
     void rejectsUnsafeMarksAndNormalisesDetectorCidrs() {
         assertThatThrownBy(() -> TestSnapshots.opts().with(o -> o.mark = "0x4000 -j ACCEPT").build())

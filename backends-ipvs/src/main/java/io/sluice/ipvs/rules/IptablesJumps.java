@@ -15,22 +15,30 @@ import java.util.List;
 public final class IptablesJumps {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final CommandRunner runner;
+    private final IptablesTools tools;
 
+    /** Plain {@code iptables} from PATH. */
     public IptablesJumps(CommandRunner runner) {
-        this.runner = runner;
+        this(IptablesTools.plain(runner));
+    }
+
+    /** The {@code iptables} binary of the variant {@code tools} detects. */
+    public IptablesJumps(IptablesTools tools) {
+        this.tools = tools;
+        this.runner = tools.runner();
     }
 
     /** Ensures every jump exists (inserted at the top when missing). The chains must exist already. */
     public void ensureAll(IpFamily family) throws IptablesException {
         for (IpvsChains.Jump j : IpvsChains.JUMPS) {
-            CommandRunner.CommandResult check = runner.run(argv(family, "-C", j), "", TIMEOUT);
+            CommandRunner.CommandResult check = runner.run(argv(tools, family, "-C", j), "", TIMEOUT);
             if (check.ok()) {
                 continue;
             }
             if (check.exitCode() != 1) {
-                throw failure(argv(family, "-C", j), check);
+                throw failure(argv(tools, family, "-C", j), check);
             }
-            List<String> insert = argv(family, "-I", j);
+            List<String> insert = argv(tools, family, "-I", j);
             CommandRunner.CommandResult r = runner.run(insert, "", TIMEOUT);
             if (!r.ok()) {
                 throw failure(insert, r);
@@ -43,11 +51,11 @@ public final class IptablesJumps {
         for (IpvsChains.Jump j : IpvsChains.JUMPS) {
             // A rule may have been inserted more than once (e.g. by two proxies): delete until the check fails.
             for (int i = 0; i < 16; i++) {
-                CommandRunner.CommandResult check = runner.run(argv(family, "-C", j), "", TIMEOUT);
+                CommandRunner.CommandResult check = runner.run(argv(tools, family, "-C", j), "", TIMEOUT);
                 if (!check.ok()) {
                     break;
                 }
-                List<String> delete = argv(family, "-D", j);
+                List<String> delete = argv(tools, family, "-D", j);
                 CommandRunner.CommandResult r = runner.run(delete, "", TIMEOUT);
                 if (!r.ok()) {
                     throw failure(delete, r);
@@ -56,8 +64,8 @@ public final class IptablesJumps {
         }
     }
 
-    static List<String> argv(IpFamily family, String op, IpvsChains.Jump j) {
-        List<String> a = new ArrayList<>(List.of(family == IpFamily.IPv4 ? "iptables" : "ip6tables",
+    static List<String> argv(IptablesTools tools, IpFamily family, String op, IpvsChains.Jump j) {
+        List<String> a = new ArrayList<>(List.of(tools.binary(family, ""),
                 "-w", "5", op, j.from(), "-t", j.table()));
         a.addAll(j.ruleArgs());
         return a;

@@ -8,4 +8,12 @@ import io.sluice.core.model.IpFamily;
  */
 public interface IptablesRestore {
     void restore(IpFamily family, String payload) throws IptablesException;
+
+    /**
+     * Whether MASQUERADE may use {@code --random-fully} (kube-proxy's {@code HasRandomFully}); null when this
+     * implementation cannot tell (fakes), and the backend keeps its configured assumption.
+     */
+    default Boolean randomFully(IpFamily family) {
+        return null;
+    }
 }

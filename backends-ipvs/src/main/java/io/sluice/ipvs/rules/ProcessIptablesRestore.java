@@ -14,9 +14,17 @@ import java.util.List;
 public final class ProcessIptablesRestore implements IptablesRestore {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private final CommandRunner runner;
+    private final IptablesTools tools;
 
+    /** Plain {@code iptables-restore} from PATH. */
     public ProcessIptablesRestore(CommandRunner runner) {
-        this.runner = runner;
+        this(IptablesTools.plain(runner));
+    }
+
+    /** The restore binary of the variant {@code tools} detects. */
+    public ProcessIptablesRestore(IptablesTools tools) {
+        this.tools = tools;
+        this.runner = tools.runner();
     }
 
     public static List<String> argv(IpFamily family) {
@@ -25,8 +33,13 @@ public final class ProcessIptablesRestore implements IptablesRestore {
     }
 
     @Override
+    public Boolean randomFully(IpFamily family) {
+        return tools.randomFully(family);
+    }
+
+    @Override
     public void restore(IpFamily family, String payload) throws IptablesException {
-        List<String> argv = argv(family);
+        List<String> argv = List.of(tools.binary(family, "restore"), "-w", "5", "--noflush", "--counters");
         CommandRunner.CommandResult r = runner.run(argv, payload, TIMEOUT);
         if (!r.ok()) {
             throw new IptablesException(String.join(" ", argv) + " failed (exit " + r.exitCode() + "): "

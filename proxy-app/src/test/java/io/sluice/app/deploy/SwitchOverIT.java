@@ -146,7 +146,7 @@ class SwitchOverIT {
         String natAfterSluice = iptablesSave("nat");
         String filterAfterSluice = iptablesSave("filter");
 
-        // Rollback (docs/migration.md §3): kube-proxy's next full sync rewrites the same chains, again in place.
+        // Rollback (docs/migration.md, "Rolling back"): kube-proxy's next full sync rewrites the same chains, again in place.
         restoreKubeProxyPayload();
         long okAtRollback = counts(progress)[0];
         awaitSuccesses(progress, okAtRollback + 30);
@@ -187,7 +187,7 @@ class SwitchOverIT {
 
     /**
      * kube-proxy's state: its restore payload (the nfacct matches dropped when the kernel lacks xt_nfacct, as
-     * kube-proxy itself does) and its jump rules from the built-in chains (reference §2.1).
+     * kube-proxy itself does) and its jump rules from the built-in chains (pkg/proxy/iptables/proxier.go CleanupLeftovers).
      */
     private void loadKubeProxyState() throws IOException {
         restoreKubeProxyPayload();

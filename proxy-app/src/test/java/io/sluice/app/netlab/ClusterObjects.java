@@ -28,6 +28,18 @@ public final class ClusterObjects {
                  "status":{"addresses":[%s]}}""".formatted(NODE_NAME, addresses));
     }
 
+    /** The lab's Node with InternalIP {@link NetLab#NODE_IP} and {@code spec.podCIDRs} (for detectLocalMode NodeCIDR). */
+    public static ClusterObjects withPodCidrs(String... podCidrs) {
+        ClusterObjects o = new ClusterObjects();
+        String cidrs = java.util.Arrays.stream(podCidrs).map(c -> "\"" + c + "\"")
+                .collect(java.util.stream.Collectors.joining(","));
+        o.items.set(0, """
+                {"apiVersion":"v1","kind":"Node","metadata":{"name":"%s"},"spec":{"podCIDRs":[%s]},
+                 "status":{"addresses":[{"type":"InternalIP","address":"%s"}]}}""".formatted(NODE_NAME, cidrs,
+                NetLab.NODE_IP));
+        return o;
+    }
+
     /** The lab's Node with one InternalIP per given address, in order (a dual-stack node: one of each family). */
     public static ClusterObjects withNodeIps(String... internalIps) {
         return new ClusterObjects(List.of(internalIps));

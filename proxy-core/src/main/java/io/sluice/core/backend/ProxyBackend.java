@@ -44,6 +44,14 @@ public interface ProxyBackend extends AutoCloseable {
      */
     void cleanup() throws SyncException;
 
+    /**
+     * Verifies once, before the first sync of {@code sluice run} (never for dumps or dry runs), that this host can run
+     * the backend, as kube-proxy checks before choosing a proxier (e.g. {@code CanUseIPVSProxier}). A failure stops
+     * the process with the exception's message. Default: nothing to check.
+     */
+    default void checkHost() throws SyncException {
+    }
+
     /** Stops background work (monitors). Leaves kernel state in place: traffic keeps flowing after shutdown. */
     @Override
     default void close() {

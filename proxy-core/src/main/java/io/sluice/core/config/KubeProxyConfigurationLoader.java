@@ -34,7 +34,7 @@ import java.util.Set;
  *   <li>Fields Sluice does not use ({@code conntrack.maxPerCore} and the other conntrack sysctls, {@code logging},
  *   {@code oomScoreAdj}, {@code featureGates}, {@code nftables}, ...) are accepted; a set value gets one WARN.</li>
  *   <li>An unknown field gets one WARN naming its path (kube-proxy's strict decoding would fail).</li>
- *   <li>The top-level {@code serviceProxyName} is Sluice's extension (see deploy conventions §7).</li>
+ *   <li>The top-level {@code serviceProxyName} is Sluice's extension (docs/configuration.md; kube-proxy reads the service-proxy-name label but has no such setting).</li>
  * </ul>
  * Invalid values throw {@link ConfigException} naming the field path and the value. Warnings are logged and kept in
  * {@link #warnings()}. One loader per file; not thread-safe.

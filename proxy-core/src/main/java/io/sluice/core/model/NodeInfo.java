@@ -11,14 +11,28 @@ import java.util.Collections;
  *
  * @param deleting true when the Node has a deletionTimestamp or the {@code ToBeDeletedByClusterAutoscaler} taint;
  *                 /healthz then reports the node as not eligible, as kube-proxy does
+ * @param podCIDRs {@code spec.podCIDRs} (else {@code spec.podCIDR}), canonical, in spec order: what
+ *                 {@code detectLocalMode: NodeCIDR} matches (kube-proxy server_linux.go getLocalDetectors)
  */
-public record NodeInfo(String name, List<String> addresses, SortedMap<String, String> labels, boolean deleting) {
+public record NodeInfo(String name, List<String> addresses, SortedMap<String, String> labels, boolean deleting,
+                       List<String> podCIDRs) {
     public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
 
     public NodeInfo {
         Objects.requireNonNull(name, "name");
         addresses = List.copyOf(addresses);
         labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+        podCIDRs = podCIDRs == null ? List.of() : List.copyOf(podCIDRs);
+    }
+
+    /** A Node without pod CIDRs. */
+    public NodeInfo(String name, List<String> addresses, SortedMap<String, String> labels, boolean deleting) {
+        this(name, addresses, labels, deleting, List.of());
+    }
+
+    /** The same Node with {@code spec.podCIDRs}. */
+    public NodeInfo withPodCIDRs(List<String> cidrs) {
+        return new NodeInfo(name, addresses, labels, deleting, cidrs);
     }
 
     /** A node known only by name (no Node object seen yet). */

@@ -107,7 +107,14 @@ public final class EndpointSliceConverter {
                 // endpointslicecache.go: "Ignoring invalid endpoint port" (nil or 0 means "all ports", unsupported).
                 continue;
             }
-            String portName = p.getName() == null ? "" : p.getName(); // the API defaults a nil name to ""
+            if (p.getName() == null) {
+                // endpointslicecache.go (updatePending / endpointInfoByServicePort): "Ignoring port with nil name".
+                // An unnamed port is "" in the API; a missing name field is not, and kube-proxy skips such a port.
+                reporter.report(KIND, name.toString(), "invalid-endpoint-port",
+                        "port " + p.getPort() + "/" + p.getProtocol() + " has no name field (nil name)");
+                continue;
+            }
+            String portName = p.getName();
             Optional<Protocol> protocol = Protocol.parse(p.getProtocol());
             if (p.getPort() < 1 || p.getPort() > 65535 || !KubeNames.isPortName(portName) || protocol.isEmpty()) {
                 reporter.report(KIND, name.toString(), "invalid-endpoint-port",

@@ -18,7 +18,7 @@ import java.util.Optional;
  * Builds the API client: in-cluster (or fabric8's usual auto-configuration) when no kubeconfig is given, else from
  * the kubeconfig file.
  *
- * <p>fabric8 does not read a kubeconfig user's {@code tokenFile} (deploy conventions §2: kubeadm's kube-proxy
+ * <p>fabric8 does not read a kubeconfig user's {@code tokenFile} (kubeadm's kube-proxy
  * kubeconfig points at the projected service-account token, which kubelet rotates). When the current context's user
  * has one, it is supplied with {@link Config#setOauthTokenProvider}, which re-reads the file on every refresh.
  */

@@ -3,6 +3,7 @@ package io.sluice.core.source;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Taint;
+import io.sluice.core.model.Cidr;
 import io.sluice.core.model.IpAddresses;
 import io.sluice.core.model.NodeInfo;
 
@@ -66,6 +67,26 @@ public final class NodeConverter {
                 }
             }
         }
-        return Optional.of(new NodeInfo(name, new ArrayList<>(addresses), labels, deleting));
+        return Optional.of(new NodeInfo(name, new ArrayList<>(addresses), labels, deleting, podCIDRs(name, node)));
+    }
+
+    /** {@code spec.podCIDRs}, else the older single {@code spec.podCIDR}; invalid entries reported and skipped. */
+    private List<String> podCIDRs(String name, Node node) {
+        if (node.getSpec() == null) {
+            return List.of();
+        }
+        List<String> specs = node.getSpec().getPodCIDRs() != null && !node.getSpec().getPodCIDRs().isEmpty()
+                ? node.getSpec().getPodCIDRs()
+                : node.getSpec().getPodCIDR() != null ? List.of(node.getSpec().getPodCIDR()) : List.of();
+        List<String> out = new ArrayList<>();
+        for (String c : specs) {
+            Optional<Cidr> cidr = c == null ? Optional.empty() : Cidr.parse(c);
+            if (cidr.isPresent()) {
+                out.add(cidr.get().toString());
+            } else {
+                reporter.report(KIND, name, "invalid-pod-cidr", "spec.podCIDRs entry " + c);
+            }
+        }
+        return out;
     }
 }

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Which objects this proxy serves, by label (deploy conventions §7, as kube-proxy, Antrea and kpng do):
+ * Which objects this proxy serves, by label (the {@code service.kubernetes.io/service-proxy-name} label, as kube-proxy cmd/kube-proxy/app/server.go, Antrea and kpng do):
  * <ul>
  *   <li>no proxy name: {@code !service.kubernetes.io/service-proxy-name,!service.kubernetes.io/headless}
  *       (a full kube-proxy replacement);</li>

@@ -34,8 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   (kube-proxy's {@code FullSyncPeriod}), when the node's topology changed, or when the backend asked through
  *   {@link FullSyncRequests} ({@code BackendContext.requestFullSync}); otherwise a <b>partial</b> sync of the changed
  *   services;</li>
- *   <li>calls {@code backend.sync}; on success records durations (overall and full/partial), the last-sync timestamp,
- *   network-programming latency for every trigger time drained since the last success, and marks health updated; on
+ *   <li>calls {@code backend.sync}; on success records, for each family the backend says it programmed
+ *   ({@code SyncResult.families}, else every family), durations (overall and full/partial), the last-sync timestamp
+ *   and health; network-programming latency is recorded once per trigger time drained since the last success, under
+ *   the family of the EndpointSlice that carried it; on
  *   failure logs, counts, requires a full sync next time and lets the runner retry with backoff.</li>
  * </ol>
  * In dry-run mode {@code backend.sync} is never called: the snapshot is rendered with {@code backend.render} and its
@@ -72,6 +74,8 @@ public final class SyncEngine implements AutoCloseable {
     private boolean needFullSync = true;
     private Instant lastFullSync;
     private final List<Instant> pendingTriggerTimes = new ArrayList<>();
+    /** Trigger times by the family of their EndpointSlice; a trigger is recorded once, under its own family. */
+    private final java.util.Map<IpFamily, List<Instant>> pendingTriggersByFamily = new java.util.EnumMap<>(IpFamily.class);
     private long syncs;
     private long failedSyncs;
     private boolean lastSyncFull;
@@ -217,13 +221,19 @@ public final class SyncEngine implements AutoCloseable {
         TrackedChanges changes = source.drain();
         recordChangeCounts();
         health.syncNode(changes.snapshot().node());
-        pendingTriggerTimes.addAll(changes.triggerTimes());
+        if (changes.triggerTimesByFamily().isEmpty()) {
+            pendingTriggerTimes.addAll(changes.triggerTimes());
+        } else {
+            changes.triggerTimesByFamily().forEach((f, l) ->
+                    pendingTriggersByFamily.computeIfAbsent(f, k -> new ArrayList<>()).addAll(l));
+        }
         boolean requested = fullSyncRequests.consume();
         boolean full = needFullSync || requested || changes.nodeChanged() || lastFullSync == null
                 || !start.isBefore(lastFullSync.plus(FULL_SYNC_PERIOD));
 
         boolean didFull;
         long size;
+        List<IpFamily> synced = families;
         try {
             if (dryRun) {
                 String text = backend.render(changes.snapshot());
@@ -236,6 +246,9 @@ public final class SyncEngine implements AutoCloseable {
                 SyncResult r = backend.sync(new SyncRequest(changes.snapshot(), changes.changedServices(), full));
                 didFull = full || r.fullSync();
                 size = r.bytesWritten();
+                if (!r.families().isEmpty()) {
+                    synced = families.stream().filter(r.families()::contains).toList();
+                }
             }
         } catch (SyncException | RuntimeException e) {
             failedSyncs++;
@@ -254,15 +267,26 @@ public final class SyncEngine implements AutoCloseable {
         }
         syncs++;
         lastSyncFull = didFull;
-        for (IpFamily f : families) {
+        // Per family that this sync programmed (kube-proxy: one proxier per family records its own). A change's
+        // network-programming latency is recorded once: under its EndpointSlice's family, or (family unknown) under
+        // the first family synced; never once per family.
+        for (IpFamily f : synced) {
             metrics.syncDuration(f, took, didFull);
             metrics.lastSyncTimestamp(f, end);
-            for (Instant trigger : pendingTriggerTimes) {
+            List<Instant> own = pendingTriggersByFamily.remove(f);
+            for (Instant trigger : own == null ? List.<Instant>of() : own) {
                 metrics.networkProgramming(f, Duration.between(trigger, end));
             }
             health.updated(f);
         }
+        if (!synced.isEmpty()) {
+            for (Instant trigger : pendingTriggerTimes) {
+                metrics.networkProgramming(synced.get(0), Duration.between(trigger, end));
+            }
+        }
         pendingTriggerTimes.clear();
+        // Triggers of a family the engine does not record (or that did not sync) are dropped, not counted twice.
+        pendingTriggersByFamily.clear();
         if (syncs == 1) {
             LOG.info("first sync done: {} service ports, {} endpoints, {} in {} ms",
                     changes.snapshot().services().size(), changes.snapshot().endpointCount(),

@@ -2,6 +2,7 @@ package io.sluice.core.tracker;
 
 import io.sluice.core.model.Endpoint;
 import io.sluice.core.model.EndpointSliceObject;
+import io.sluice.core.model.IpFamily;
 import io.sluice.core.model.NamespacedName;
 import io.sluice.core.model.NodeInfo;
 import io.sluice.core.model.ProxySnapshot;
@@ -67,6 +68,8 @@ public final class ChangeTracker implements ProxyEventHandler, ChangeSource {
     private final Map<NamespacedName, SortedMap<ServicePortName, List<Endpoint>>> endpointsAtDrain =
             new HashMap<>();
     private final Map<NamespacedName, List<Instant>> triggerTimes = new HashMap<>();
+    /** The same trigger times with the family of the slice that carried them (parallel lists). */
+    private final Map<NamespacedName, List<IpFamily>> triggerFamilies = new HashMap<>();
     private NodeInfo nodeAtDrain;
     private ProxySnapshot lastSnapshot;
     private boolean dirty = true;
@@ -144,6 +147,8 @@ public final class ChangeTracker implements ProxyEventHandler, ChangeSource {
                 if (slice.lastChangeTriggerTime() != null && endpointsAtDrain.containsKey(slice.service())) {
                     triggerTimes.computeIfAbsent(slice.service(), k -> new ArrayList<>())
                             .add(slice.lastChangeTriggerTime());
+                    triggerFamilies.computeIfAbsent(slice.service(), k -> new ArrayList<>())
+                            .add(slice.addressType());
                 }
             }
         }
@@ -203,18 +208,34 @@ public final class ChangeTracker implements ProxyEventHandler, ChangeSource {
             TreeSet<NamespacedName> changed = new TreeSet<>(portsAtDrain.keySet());
             changed.addAll(endpointsAtDrain.keySet());
             List<Instant> times = new ArrayList<>();
+            Map<IpFamily, List<Instant>> byFamily = new java.util.EnumMap<>(IpFamily.class);
             for (NamespacedName svc : endpointsAtDrain.keySet()) {
-                times.addAll(triggerTimes.getOrDefault(svc, List.of()));
+                List<Instant> t = triggerTimes.getOrDefault(svc, List.of());
+                List<IpFamily> f = triggerFamilies.getOrDefault(svc, List.of());
+                times.addAll(t);
+                for (int i = 0; i < t.size(); i++) {
+                    byFamily.computeIfAbsent(f.get(i), k -> new ArrayList<>()).add(t.get(i));
+                }
             }
             Collections.sort(times);
+            byFamily.values().forEach(Collections::sort);
             boolean nodeChanged = !nodeAtDrain.addresses().equals(node.addresses())
-                    || !nodeAtDrain.labels().equals(node.labels());
+                    || !nodeAtDrain.labels().equals(node.labels())
+                    || !nodeAtDrain.podCIDRs().equals(node.podCIDRs());
             ProxySnapshot snapshot = snapshotLocked();
             portsAtDrain.clear();
             endpointsAtDrain.clear();
             triggerTimes.clear();
+            triggerFamilies.clear();
             nodeAtDrain = node;
-            return new TrackedChanges(snapshot, changed, times, nodeChanged);
+            return new TrackedChanges(snapshot, changed, times, nodeChanged, byFamily);
+        }
+    }
+
+    /** The latest Node of this proxy (a name-only one until the Node object arrives). */
+    public NodeInfo node() {
+        synchronized (lock) {
+            return node;
         }
     }
 
@@ -309,6 +330,7 @@ public final class ChangeTracker implements ProxyEventHandler, ChangeSource {
         }
         if (track(endpointsAtDrain, svc, before, now)) {
             triggerTimes.remove(svc);
+            triggerFamilies.remove(svc);
         }
         before.keySet().forEach(allEndpoints::remove);
         allEndpoints.putAll(now);

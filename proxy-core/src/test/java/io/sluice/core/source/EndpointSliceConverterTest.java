@@ -74,17 +74,23 @@ class EndpointSliceConverterTest {
         assertThat(o.lastChangeTriggerTime()).isNull();
     }
 
+    /**
+     * kube-proxy pkg/proxy/endpointslicecache.go: a port without a number is "all ports" (unsupported, skipped
+     * silently) and a port whose name field is nil is skipped with "Ignoring port with nil name"; an explicit ""
+     * is the ordinary unnamed port.
+     */
     @Test
-    void portsWithoutNumberAreIgnoredAndNilNameIsEmpty() {
+    void portsWithoutNumberAreIgnoredAndNilNameIsIgnoredLikeKubeProxy() {
         EndpointSliceObject o = convert(slice("ns1", "s", "svc1", "10.0.0.1").withPorts()
                 .addNewPort().withName(null).withPort(80).endPort()
+                .addNewPort().withName("").withPort(81).endPort()
                 .addNewPort().withName("zero").withPort(0).endPort()
                 .addNewPort().withName("nil").endPort()
                 .addNewPort().withName("dns").withPort(53).withProtocol("UDP").endPort()
                 .build());
-        assertThat(o.ports()).containsExactly(new SlicePort("", 80, Protocol.TCP),
+        assertThat(o.ports()).containsExactly(new SlicePort("", 81, Protocol.TCP),
                 new SlicePort("dns", 53, Protocol.UDP));
-        assertThat(listener.calls).isEmpty();
+        assertThat(listener.reasons()).containsExactly("invalid-endpoint-port");
     }
 
     @Test

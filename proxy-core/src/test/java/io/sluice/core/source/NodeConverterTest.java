@@ -51,4 +51,18 @@ class NodeConverterTest {
         assertThat(converter.convert(Fixtures.node("node\n1", "10.0.0.1"))).isEmpty();
         assertThat(listener.reasons()).containsExactly("invalid-name");
     }
+
+    /** NodeCIDR detection reads spec.podCIDRs (kube-proxy server_linux.go getLocalDetectors), else spec.podCIDR. */
+    @Test
+    void podCidrsAreReadCanonicalWithTheSingleFieldAsFallback() {
+        Node dual = new NodeBuilder(Fixtures.node("node-1", "10.0.0.1")).withNewSpec()
+                .withPodCIDRs("10.244.3.0/24", "FD00:3::/64", "bogus").endSpec().build();
+        assertThat(converter.convert(dual).orElseThrow().podCIDRs()).containsExactly("10.244.3.0/24", "fd00:3::/64");
+        assertThat(listener.reasons()).containsExactly("invalid-pod-cidr");
+
+        Node single = new NodeBuilder(Fixtures.node("node-1", "10.0.0.1")).withNewSpec()
+                .withPodCIDR("10.244.4.0/24").endSpec().build();
+        assertThat(converter.convert(single).orElseThrow().podCIDRs()).containsExactly("10.244.4.0/24");
+        assertThat(converter.convert(Fixtures.node("node-1", "10.0.0.1")).orElseThrow().podCIDRs()).isEmpty();
+    }
 }

@@ -16,6 +16,8 @@ final class FakeBackend implements ProxyBackend {
     final List<ProxySnapshot> renders = new ArrayList<>();
     int failNext;
     boolean forceFullResult;
+    /** What the result says was programmed (empty: not said). */
+    java.util.Set<io.sluice.core.model.IpFamily> syncedFamilies = java.util.Set.of();
     Duration takes = Duration.ZERO;
     /** Thrown (once) by the next sync, e.g. an OutOfMemoryError. */
     Error errorNext;
@@ -49,7 +51,7 @@ final class FakeBackend implements ProxyBackend {
             failNext--;
             throw new SyncException("iptables-restore: exit status 1");
         }
-        return new SyncResult(request.fullSync() || forceFullResult, 100);
+        return new SyncResult(request.fullSync() || forceFullResult, 100, syncedFamilies);
     }
 
     @Override

@@ -18,6 +18,8 @@ final class FakeChangeSource implements ChangeSource {
     private boolean initialized;
     private final Set<NamespacedName> changed = new TreeSet<>();
     private final List<Instant> triggers = new ArrayList<>();
+    private final java.util.Map<io.sluice.core.model.IpFamily, List<Instant>> triggersByFamily =
+            new java.util.EnumMap<>(io.sluice.core.model.IpFamily.class);
     private boolean nodeChanged;
     private NodeInfo node = NodeInfo.named("node-a");
     private int pendingSvc;
@@ -53,6 +55,14 @@ final class FakeChangeSource implements ChangeSource {
         fire();
     }
 
+    /** An endpoint change carried by an EndpointSlice of {@code family}. */
+    void endpointsChanged(String ns, String name, Instant trigger, io.sluice.core.model.IpFamily family) {
+        synchronized (this) {
+            triggersByFamily.computeIfAbsent(family, k -> new ArrayList<>()).add(trigger);
+        }
+        endpointsChanged(ns, name, trigger);
+    }
+
     void nodeChanged(NodeInfo n) {
         synchronized (this) {
             node = n;
@@ -75,9 +85,11 @@ final class FakeChangeSource implements ChangeSource {
     public synchronized TrackedChanges drain() {
         drains++;
         TrackedChanges c = new TrackedChanges(
-                new ProxySnapshot(new TreeMap<>(), new TreeMap<>(), node), changed, triggers, nodeChanged);
+                new ProxySnapshot(new TreeMap<>(), new TreeMap<>(), node), changed, triggers, nodeChanged,
+                triggersByFamily);
         changed.clear();
         triggers.clear();
+        triggersByFamily.clear();
         nodeChanged = false;
         pendingSvc = 0;
         pendingEps = 0;

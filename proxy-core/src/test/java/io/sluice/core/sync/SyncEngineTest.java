@@ -355,4 +355,47 @@ class SyncEngineTest {
         assertThat(value(s, "kubeproxy_sync_proxy_rules_duration_seconds_count{ip_family=\"IPv6\"}")).isEqualTo(1);
         assertThat(value(s, "kubeproxy_sync_proxy_rules_duration_seconds_count{ip_family=\"IPv4\"}")).isEqualTo(1);
     }
+
+    /**
+     * kube-proxy runs one proxier per family and each records the latency of its own EndpointSlices' changes: on a
+     * dual-stack node an IPv4 slice change is one observation under IPv4, not one per family.
+     */
+    @Test
+    void dualStackRecordsEachChangesLatencyOnceUnderItsSlicesFamily() {
+        engine = SyncEngine.builder(source, backend).metrics(new ProxyMetrics(
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(IpFamily.IPv4, IpFamily.IPv6)))
+                .ipFamilies(List.of(IpFamily.IPv4, IpFamily.IPv6)).minSyncPeriod(ofSeconds(1))
+                .scheduler(time).clock(time.clock()).build();
+        engine.start();
+        source.initialize();
+        time.runDue();
+        time.advance(ofSeconds(5));
+        source.endpointsChanged("ns", "a", time.clock().instant(), IpFamily.IPv4);
+        time.advance(ofSeconds(2));
+        String s = engine.metrics().scrape();
+        assertThat(value(s, "kubeproxy_network_programming_duration_seconds_count{ip_family=\"IPv4\"}"))
+                .isEqualTo(1);
+        assertThat(value(s, "kubeproxy_network_programming_duration_seconds_count{ip_family=\"IPv6\"}"))
+                .isZero();
+    }
+
+    /** Durations and timestamps are recorded for the families the backend says it programmed. */
+    @Test
+    void syncMetricsFollowTheFamiliesTheBackendProgrammed() {
+        backend.syncedFamilies = java.util.Set.of(IpFamily.IPv4);
+        ipFamiliesAreConfigurableEngine();
+        String s = engine.metrics().scrape();
+        assertThat(value(s, "kubeproxy_sync_proxy_rules_duration_seconds_count{ip_family=\"IPv4\"}")).isEqualTo(1);
+        assertThat(value(s, "kubeproxy_sync_proxy_rules_duration_seconds_count{ip_family=\"IPv6\"}")).isZero();
+    }
+
+    private void ipFamiliesAreConfigurableEngine() {
+        engine = SyncEngine.builder(source, backend).metrics(new ProxyMetrics(
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(IpFamily.IPv4, IpFamily.IPv6)))
+                .ipFamilies(List.of(IpFamily.IPv4, IpFamily.IPv6))
+                .scheduler(time).clock(time.clock()).build();
+        engine.start();
+        source.initialize();
+        time.runDue();
+    }
 }

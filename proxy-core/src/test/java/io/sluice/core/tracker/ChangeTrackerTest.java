@@ -118,7 +118,11 @@ class ChangeTrackerTest {
         Instant t2 = Instant.parse("2024-05-01T10:00:05Z");
         tracker.onEndpointSliceUpsert(withTriggerTime(slice("a-1", "a", 80, ep("10.0.0.1")), t2));
         tracker.onEndpointSliceUpsert(withTriggerTime(slice("b-1", "b", 80, ep("10.0.0.1")), t1));
-        assertThat(tracker.drain().triggerTimes()).containsExactly(t1, t2);
+        TrackedChanges first = tracker.drain();
+        assertThat(first.triggerTimes()).containsExactly(t1, t2);
+        // Each trigger time keeps its slice's family, so a dual-stack engine records it once.
+        assertThat(first.triggerTimesByFamily()).containsOnlyKeys(io.sluice.core.model.IpFamily.IPv4);
+        assertThat(first.triggerTimesByFamily().get(io.sluice.core.model.IpFamily.IPv4)).containsExactly(t1, t2);
 
         // A flap drops its trigger times with it.
         tracker.onEndpointSliceUpsert(withTriggerTime(slice("a-1", "a", 80, ep("10.0.0.9")), t1));

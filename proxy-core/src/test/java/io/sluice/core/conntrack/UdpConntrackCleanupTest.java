@@ -1,4 +1,4 @@
-package io.sluice.iptables;
+package io.sluice.core.conntrack;
 
 import io.sluice.core.model.Endpoint;
 import io.sluice.core.model.IpFamily;

@@ -1,4 +1,4 @@
-package io.sluice.iptables.exec;
+package io.sluice.core.conntrack;
 
 import io.sluice.core.exec.CommandRunner;
 
