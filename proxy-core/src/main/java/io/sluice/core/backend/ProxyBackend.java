@@ -32,7 +32,8 @@ public interface ProxyBackend extends AutoCloseable {
 
     /**
      * Checks once, when {@code sluice run} starts and before the first sync, that the host has what this backend cannot
-     * work without (tools, kernel features). Throws with one message that names what is missing and how to install
+     * work without (tools, kernel features), as kube-proxy checks before choosing a proxier (e.g.
+     * {@code CanUseIPVSProxier}). Throws with one message that names what is missing and how to install
      * it; the daemon then logs it and exits non-zero instead of failing every sync with the same cause. Never called
      * for dry-runs or dumps. Default: nothing to check.
      */
@@ -43,14 +44,6 @@ public interface ProxyBackend extends AutoCloseable {
      * Removes everything this backend (or kube-proxy in the same mode) installed, and nothing else. Idempotent.
      */
     void cleanup() throws SyncException;
-
-    /**
-     * Verifies once, before the first sync of {@code sluice run} (never for dumps or dry runs), that this host can run
-     * the backend, as kube-proxy checks before choosing a proxier (e.g. {@code CanUseIPVSProxier}). A failure stops
-     * the process with the exception's message. Default: nothing to check.
-     */
-    default void checkHost() throws SyncException {
-    }
 
     /** Stops background work (monitors). Leaves kernel state in place: traffic keeps flowing after shutdown. */
     @Override
