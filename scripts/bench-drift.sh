@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The self-healing drift check benchmark: what the iptables backend's periodic presence check adds to a periodic
+# sync at 10,000 services x 10 endpoints (iptables-legacy, in a fresh network namespace sl-drift-bench, never the
+# host's own). Prints a Markdown section; paste it into docs/benchmarks.md ("### Drift check").
+#   scripts/bench-drift.sh [SERVICES [ENDPOINTS [REPEATS]]]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" != "0" ]; then
+  echo "bench-drift.sh must run as root (it creates a network namespace)" >&2
+  exit 1
+fi
+services="${1:-10000}" endpoints="${2:-10}" repeats="${3:-5}" ns=sl-drift-bench
+mvn -o -q -B -pl backends-iptables -am test-compile \
+  dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test
+CP="backends-iptables/target/test-classes:backends-iptables/target/classes:$(cat backends-iptables/target/classpath.txt)"
+ip netns del "$ns" 2>/dev/null || true
+ip netns add "$ns"
+trap 'ip netns del "$ns" 2>/dev/null || true' EXIT
+java -Xmx4g -XX:+UseSerialGC -cp "$CP" io.sluice.iptables.DriftCheckBenchmark "$ns" "$services" "$endpoints" "$repeats"
