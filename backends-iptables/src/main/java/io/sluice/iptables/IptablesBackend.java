@@ -62,8 +62,11 @@ import java.util.function.UnaryOperator;
  *   <li>{@code lastTopLevel}: the top-level chains as the last successful restore wrote them, replaced only after a
  *       successful restore and forgotten after a failed one. With {@link TopLevelRewrite#WHEN_CHANGED} (the default)
  *       a partial sync writes only the top-level chains that differ from it, and skips the restore entirely when the
- *       payload is empty. Unlike kube-proxy, a partial sync then does not repair an unchanged top-level chain that
- *       someone else modified; the hourly full sync (and a full sync after canary loss) still does.</li>
+ *       payload is empty. Unlike kube-proxy's, such a partial restore would not fail on chains someone else deleted,
+ *       so a partial sync that scans the nat table also checks for drift ({@link KernelDrift}: missing chains, flushed
+ *       top-level chains, missing jumps and canaries, in nat from the same save and in filter from one more save) and
+ *       turns into a full sync when it finds any, counting {@code repair}. A service chain flushed but not deleted is
+ *       left to the hourly full sync.</li>
  * </ul>
  * After a successful sync the UDP conntrack entries it made stale are deleted ({@link UdpConntrackCleanup}).
  *

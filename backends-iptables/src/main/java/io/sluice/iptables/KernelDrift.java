@@ -10,8 +10,8 @@ import java.util.TreeMap;
 
 /**
  * Finds what someone else removed from a table Sluice wrote: a declared chain (a top-level chain, a service chain or
- * the canary) that is gone, a top-level chain whose rules were flushed or edited (rule count differs from the last
- * successful restore), or a jump from a built-in chain that is gone. Pure; the backend turns a non-empty answer into
+ * the canary) that is gone, a top-level chain that lost rules (fewer than the last successful restore wrote: flushed
+ * or edited), or a jump from a built-in chain that is gone. Pure; the backend turns a non-empty answer into
  * a full sync, which writes every chain again and re-ensures the jumps.
  *
  * <p>Why this exists: kube-proxy rewrites every top-level chain on every sync, so its next partial restore fails on
@@ -49,7 +49,9 @@ final class KernelDrift {
             String chain = key.substring(prefix.length());
             if (!saved.chains().contains(chain)) {
                 found.putIfAbsent("chain", chain);
-            } else if (saved.rules(chain) != rules.size()) {
+            } else if (saved.rules(chain) < rules.size()) {
+                // Fewer only: kubelet may append its own rules to the chains it shares with the proxy
+                // (KUBE-FIREWALL, and KUBE-MARK-MASQ / KUBE-POSTROUTING on older kubelets); that is not drift.
                 found.putIfAbsent("rules", chain + " has " + saved.rules(chain) + " rules, wrote " + rules.size());
             }
         });

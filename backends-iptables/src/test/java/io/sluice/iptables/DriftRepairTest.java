@@ -126,6 +126,13 @@ class DriftRepairTest {
     }
 
     @Test
+    void rulesOthersAddToASharedChainAreNotDrift() throws Exception {
+        kernel.injectRule(Iptables.NAT, "KUBE-POSTROUTING", "-m comment --comment kubelet -j RETURN");
+        assertThat(periodicSync()).as("more rules than written: kubelet's, left alone").isFalse();
+        assertThat(repairs()).isEmpty();
+    }
+
+    @Test
     void aDeletedFilterChainIsRepaired() throws Exception {
         for (String from : List.of("FORWARD")) {
             kernel.flushChain(Iptables.FILTER, from);

@@ -79,7 +79,8 @@ public final class Failures {
         try {
             LOG.error("unexpected exception on {} (counted in sluice_uncaught_exceptions_total; carrying on)",
                     thread, e);
-            counter.uncaughtException(thread);
+            // Pool threads of libraries carry sequence numbers ("pool-6-thread-1"): keep the label's values bounded.
+            counter.uncaughtException(thread.replaceAll("-\\d+", "-N"));
         } catch (RuntimeException | Error secondary) {
             // Logging or counting failed: never let it escape a loop that must keep running.
             System.err.println("sluice: unexpected exception on " + thread + ": " + e);

@@ -106,6 +106,13 @@ class FailuresTest {
     }
 
     @Test
+    void sequenceNumbersOfPoolThreadsDoNotBecomeLabelValues() {
+        Failures.exception("-859279938-pool-6-thread-1", new IllegalStateException("x"));
+        Failures.exception("sluice-iptables-canary-IPv4", new IllegalStateException("y"));
+        assertThat(counted).containsExactly("-N-pool-N-thread-N", "sluice-iptables-canary-IPv4");
+    }
+
+    @Test
     void guardRejectsNull() {
         assertThatThrownBy(() -> Failures.guard("t", null)).isInstanceOf(NullPointerException.class);
     }
