@@ -35,10 +35,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -104,13 +102,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 cfg.hostnameOverride(), objects != null ? "objects " + objects : "API server",
                 dryRun ? ", dry-run" : "");
 
-        List<IpFamily> families = families(cfg);
+        // Node-port addresses resolve against the host's interfaces (kube-proxy's GetNodeIPs), not the Node object.
+        NodeFacts nodeFacts = NodeFacts.host(HostInterfaces.system());
+        List<IpFamily> families = nodeFacts.supportedFamilies(cfg);
         ProxyMetrics metrics = new ProxyMetrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                 io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), families);
         ChangeTracker tracker = new ChangeTracker(cfg.hostnameOverride());
         FullSyncRequests fullSyncRequests = new FullSyncRequests();
-        // Node-port addresses resolve against the host's interfaces (kube-proxy's GetNodeIPs), not the Node object.
-        NodeFacts nodeFacts = NodeFacts.host(HostInterfaces.system());
         BackendContext ctx = new BackendContext(cfg, metrics, KernelAssumptions.PROBE, null, fullSyncRequests,
                 nodeFacts);
         ProxyHealth health = ProxyHealth.forSyncPeriod(java.time.Clock.systemUTC(), cfg.syncPeriod());
@@ -196,18 +194,6 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         boolean ok = engine.syncOnce();
         LOG.info("sync {}", ok ? "succeeded" : "FAILED");
         return ok;
-    }
-
-    /** The families the node serves: those of its cluster CIDRs, else IPv4. */
-    static List<IpFamily> families(ProxyConfig cfg) {
-        TreeSet<IpFamily> f = new TreeSet<>();
-        for (String c : cfg.clusterCIDRs()) {
-            Cidr.parse(c).ifPresent(x -> f.add(x.family()));
-        }
-        if (f.isEmpty()) {
-            f.add(IpFamily.IPv4);
-        }
-        return new ArrayList<>(f);
     }
 
     private static String hostName() {

@@ -61,6 +61,20 @@ public final class NodeFacts {
         return v6 ? List.of(IpFamily.IPv4, IpFamily.IPv6) : List.of(IpFamily.IPv4);
     }
 
+    /**
+     * The families whose sync metrics and health the engine keeps, decided before any Node is seen (kube-proxy's
+     * server.go {@code platformCheckSupported}: IPv6 counts when the host supports it): from the host, IPv4 plus IPv6
+     * when the kernel has IPv6 ({@code /proc/net/if_inet6}); with the Node-object convention, IPv4 plus the families of
+     * the cluster CIDRs. Metrics are then recorded only for the families a sync actually programmed.
+     */
+    public List<IpFamily> supportedFamilies(ProxyConfig config) {
+        if (host != null) {
+            return java.nio.file.Files.exists(java.nio.file.Path.of("/proc/net/if_inet6"))
+                    ? List.of(IpFamily.IPv4, IpFamily.IPv6) : List.of(IpFamily.IPv4);
+        }
+        return families(config, NodeInfo.named(""));
+    }
+
     /** kube-proxy's {@code NewNodePortAddresses} for one family of the configuration. */
     public NodePortAddresses nodePortAddresses(ProxyConfig config, IpFamily family, NodeInfo node) {
         return new NodePortAddresses(family, config.nodePortAddresses(), node.primaryAddress(family));
