@@ -51,7 +51,8 @@ import java.util.function.UnaryOperator;
  * runs one proxier per family the node supports). Each family keeps its own state:
  * <ul>
  *   <li>{@code needFullSync}: true at start, after any failure and after canary loss; a sync is full when the request
- *       says so, when this is set, or when the last full sync is older than an hour (kube-proxy's FullSyncPeriod);</li>
+ *       says so or when this is set. The periodic (hourly) full sync is the sync engine's policy alone
+ *       ({@code SyncEngine.FULL_SYNC_PERIOD}, kube-proxy's FullSyncPeriod): it asks with {@code request.fullSync()};</li>
  *   <li>on full syncs only: the jump rules from the built-in chains ({@code -C}, then {@code -I} when missing), the
  *       canary chains, the nfacct counters and {@code route_localnet};</li>
  *   <li>every sync: {@code iptables-save -t nat} to learn existing chains, so stale service chains get deleted
@@ -72,8 +73,6 @@ import java.util.function.UnaryOperator;
  */
 public final class IptablesBackend implements ProxyBackend {
     private static final Logger LOG = LoggerFactory.getLogger(IptablesBackend.class);
-    /** kube-proxy's proxyutil.FullSyncPeriod. */
-    static final Duration FULL_SYNC_PERIOD = Duration.ofHours(1);
     static final String ROUTE_LOCALNET = "net/ipv4/conf/all/route_localnet";
     /** kube-proxy's largeClusterEndpointsThreshold: above it, stale-chain detection runs once per syncPeriod. */
     static final int LARGE_CLUSTER_ENDPOINTS = 1000;
@@ -210,7 +209,6 @@ public final class IptablesBackend implements ProxyBackend {
         final IpFamily family;
         final CanaryMonitor canary;
         volatile boolean needFull = true;
-        private Instant lastFullSync = Instant.EPOCH;
         private Instant lastStaleChainScan = Instant.EPOCH;
         private KernelAssumptions caps;
         private ProxySnapshot lastApplied;
@@ -235,8 +233,7 @@ public final class IptablesBackend implements ProxyBackend {
 
         FamilyResult sync(SyncRequest request) throws SyncException {
             Instant now = context.clock().instant();
-            boolean full = request.fullSync() || needFull
-                    || Duration.between(lastFullSync, now).compareTo(FULL_SYNC_PERIOD) > 0;
+            boolean full = request.fullSync() || needFull;
             Iptables ipt = iptables();
             ProxySnapshot snapshot = request.snapshot();
             RenderedRules rendered;
@@ -281,9 +278,6 @@ public final class IptablesBackend implements ProxyBackend {
             reportNewlySkipped(rendered);
             // Only now: a failed restore left the kernel as the previous successful one did.
             lastTopLevel = rendered.topLevelChains();
-            if (full) {
-                lastFullSync = now;
-            }
             if (scanned) {
                 lastStaleChainScan = now;
             }
