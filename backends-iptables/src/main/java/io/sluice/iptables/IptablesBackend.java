@@ -122,7 +122,7 @@ public final class IptablesBackend implements ProxyBackend {
     public String render(ProxySnapshot snapshot) {
         KernelAssumptions caps = context.assumptions().orDefaults(KernelAssumptions.DUMP_DEFAULTS);
         StringBuilder sb = new StringBuilder();
-        for (IpFamily family : families(snapshot.node())) {
+        for (IpFamily family : families(snapshot)) {
             if (family == IpFamily.IPv6) {
                 sb.append("# IPv6\n");
             }
@@ -140,7 +140,7 @@ public final class IptablesBackend implements ProxyBackend {
         long bytes = 0;
         List<String> failures = new ArrayList<>();
         SyncException first = null;
-        for (IpFamily family : families(snapshot.node())) {
+        for (IpFamily family : families(snapshot)) {
             FamilyState state = state(family);
             try {
                 FamilyResult r = state.sync(request);
@@ -154,7 +154,7 @@ public final class IptablesBackend implements ProxyBackend {
         if (first != null) {
             throw new SyncException(String.join("; ", failures), first.getCause());
         }
-        return new SyncResult(anyFull, bytes, java.util.EnumSet.copyOf(families(snapshot.node())));
+        return new SyncResult(anyFull, bytes, java.util.EnumSet.copyOf(families(snapshot)));
     }
 
     /**
@@ -190,8 +190,8 @@ public final class IptablesBackend implements ProxyBackend {
     }
 
     /** Families to program, as the shared node facts decide ({@link io.sluice.core.node.NodeFacts#families}). */
-    List<IpFamily> families(NodeInfo node) {
-        return context.nodeFacts().families(context.config(), node);
+    List<IpFamily> families(ProxySnapshot snapshot) {
+        return context.nodeFacts().families(context.config(), snapshot);
     }
 
     /** Package-private for tests: a family's state (created on first use). */
