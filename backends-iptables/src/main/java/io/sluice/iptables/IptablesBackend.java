@@ -52,7 +52,8 @@ import java.util.function.UnaryOperator;
  * runs one proxier per family the node supports). Each family keeps its own state:
  * <ul>
  *   <li>{@code needFullSync}: true at start, after any failure and after canary loss; a sync is full when the request
- *       says so, when this is set, or when the last full sync is older than an hour (kube-proxy's FullSyncPeriod);</li>
+ *       says so or when this is set. The periodic (hourly) full sync is the sync engine's policy alone
+ *       ({@code SyncEngine.FULL_SYNC_PERIOD}, kube-proxy's FullSyncPeriod): it asks with {@code request.fullSync()};</li>
  *   <li>on full syncs only: the jump rules from the built-in chains ({@code -C}, then {@code -I} when missing), the
  *       canary chains, the nfacct counters and {@code route_localnet};</li>
  *   <li>every sync: {@code iptables-save -t nat} to learn existing chains, so stale service chains get deleted
@@ -76,8 +77,6 @@ import java.util.function.UnaryOperator;
  */
 public final class IptablesBackend implements ProxyBackend {
     private static final Logger LOG = LoggerFactory.getLogger(IptablesBackend.class);
-    /** kube-proxy's proxyutil.FullSyncPeriod. */
-    static final Duration FULL_SYNC_PERIOD = Duration.ofHours(1);
     static final String ROUTE_LOCALNET = "net/ipv4/conf/all/route_localnet";
     /** kube-proxy's largeClusterEndpointsThreshold: above it, stale-chain detection runs once per syncPeriod. */
     static final int LARGE_CLUSTER_ENDPOINTS = 1000;
@@ -138,7 +137,7 @@ public final class IptablesBackend implements ProxyBackend {
     public String render(ProxySnapshot snapshot) {
         KernelAssumptions caps = context.assumptions().orDefaults(KernelAssumptions.DUMP_DEFAULTS);
         StringBuilder sb = new StringBuilder();
-        for (IpFamily family : families(snapshot.node())) {
+        for (IpFamily family : families(snapshot)) {
             if (family == IpFamily.IPv6) {
                 sb.append("# IPv6\n");
             }
@@ -156,7 +155,7 @@ public final class IptablesBackend implements ProxyBackend {
         long bytes = 0;
         List<String> failures = new ArrayList<>();
         SyncException first = null;
-        for (IpFamily family : families(snapshot.node())) {
+        for (IpFamily family : families(snapshot)) {
             FamilyState state = state(family);
             try {
                 FamilyResult r = state.sync(request);
@@ -170,7 +169,7 @@ public final class IptablesBackend implements ProxyBackend {
         if (first != null) {
             throw new SyncException(String.join("; ", failures), first.getCause());
         }
-        return new SyncResult(anyFull, bytes, java.util.EnumSet.copyOf(families(snapshot.node())));
+        return new SyncResult(anyFull, bytes, java.util.EnumSet.copyOf(families(snapshot)));
     }
 
     /**
@@ -206,8 +205,8 @@ public final class IptablesBackend implements ProxyBackend {
     }
 
     /** Families to program, as the shared node facts decide ({@link io.sluice.core.node.NodeFacts#families}). */
-    List<IpFamily> families(NodeInfo node) {
-        return context.nodeFacts().families(context.config(), node);
+    List<IpFamily> families(ProxySnapshot snapshot) {
+        return context.nodeFacts().families(context.config(), snapshot);
     }
 
     /** Package-private for tests: a family's state (created on first use). */
@@ -225,7 +224,6 @@ public final class IptablesBackend implements ProxyBackend {
         final IpFamily family;
         final CanaryMonitor canary;
         volatile boolean needFull = true;
-        private Instant lastFullSync = Instant.EPOCH;
         private Instant lastStaleChainScan = Instant.EPOCH;
         private KernelAssumptions caps;
         private ProxySnapshot lastApplied;
@@ -250,8 +248,7 @@ public final class IptablesBackend implements ProxyBackend {
 
         FamilyResult sync(SyncRequest request) throws SyncException {
             Instant now = context.clock().instant();
-            boolean full = request.fullSync() || needFull
-                    || Duration.between(lastFullSync, now).compareTo(FULL_SYNC_PERIOD) > 0;
+            boolean full = request.fullSync() || needFull;
             Iptables ipt = iptables();
             ProxySnapshot snapshot = request.snapshot();
             RenderedRules rendered;
@@ -306,9 +303,6 @@ public final class IptablesBackend implements ProxyBackend {
             reportNewlySkipped(rendered);
             // Only now: a failed restore left the kernel as the previous successful one did.
             lastTopLevel = rendered.topLevelChains();
-            if (full) {
-                lastFullSync = now;
-            }
             if (scanned) {
                 lastStaleChainScan = now;
             }

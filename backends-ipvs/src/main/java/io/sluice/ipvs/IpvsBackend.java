@@ -488,18 +488,8 @@ public final class IpvsBackend implements ProxyBackend {
         return kernel;
     }
 
-    /** IPv4 always; IPv6 when the Node has an IPv6 address or a service port has an IPv6 cluster IP. */
-    static Set<IpFamily> families(ProxySnapshot snapshot) {
-        Set<IpFamily> out = EnumSet.of(IpFamily.IPv4);
-        if (snapshot.node().primaryAddress(IpFamily.IPv6) != null) {
-            out.add(IpFamily.IPv6);
-        }
-        for (ServicePort sp : snapshot.services().values()) {
-            if (sp.clusterIP(IpFamily.IPv6) != null) {
-                out.add(IpFamily.IPv6);
-                break;
-            }
-        }
-        return out;
+    /** The families to program, as the shared node facts decide ({@link io.sluice.core.node.NodeFacts#families}). */
+    private Set<IpFamily> families(ProxySnapshot snapshot) {
+        return EnumSet.copyOf(context.nodeFacts().families(context.config(), snapshot));
     }
 }

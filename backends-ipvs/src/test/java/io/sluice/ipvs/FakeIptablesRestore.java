@@ -11,6 +11,13 @@ import java.util.List;
 public final class FakeIptablesRestore implements IptablesRestore {
     final List<String> payloads = new ArrayList<>();
     final List<IpFamily> families = new ArrayList<>();
+    /** What {@link #randomFully} answers (null: cannot tell, the backend keeps its assumption). */
+    Boolean randomFully;
+
+    @Override
+    public Boolean randomFully(IpFamily family) {
+        return randomFully;
+    }
     boolean fail;
 
     @Override

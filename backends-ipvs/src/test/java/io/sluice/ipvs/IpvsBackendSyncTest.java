@@ -164,6 +164,23 @@ class IpvsBackendSyncTest {
                 "10.96.0.10", "--orig-port-dst", "53"));
     }
 
+    /** kube-proxy's IPVS proxier writes MASQUERADE --random-fully only when iptables has it (HasRandomFully). */
+    @Test
+    void randomFullyIsProbedWhenNotAssumed() throws Exception {
+        TestKernel old = new TestKernel();
+        old.iptables.randomFully = false;
+        old.backend(TestConfigs.ipvs(), io.sluice.core.backend.KernelAssumptions.PROBE)
+                .sync(SyncRequest.full(twoServices("10.180.0.1")));
+        assertThat(old.iptables.payloads).isNotEmpty().allMatch(p -> p.contains("-j MASQUERADE")
+                && !p.contains("--random-fully"));
+
+        TestKernel recent = new TestKernel();
+        recent.iptables.randomFully = true;
+        recent.backend(TestConfigs.ipvs(), io.sluice.core.backend.KernelAssumptions.PROBE)
+                .sync(SyncRequest.full(twoServices("10.180.0.1")));
+        assertThat(recent.iptables.payloads).anyMatch(p -> p.contains("-j MASQUERADE --random-fully"));
+    }
+
     @Test
     void udpRealServerIsDeletedImmediately() throws Exception {
         VirtualServer.Key dns = new VirtualServer.Key("172.30.0.10", Protocol.UDP, 53);

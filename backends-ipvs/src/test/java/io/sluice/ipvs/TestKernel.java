@@ -32,7 +32,11 @@ final class TestKernel {
     int fullSyncRequests;
 
     IpvsBackend backend(ProxyConfig config) {
-        BackendContext ctx = new BackendContext(config, metrics, KernelAssumptions.DUMP_DEFAULTS, clock,
+        return backend(config, KernelAssumptions.DUMP_DEFAULTS);
+    }
+
+    IpvsBackend backend(ProxyConfig config, KernelAssumptions assumptions) {
+        BackendContext ctx = new BackendContext(config, metrics, assumptions, clock,
                 () -> fullSyncRequests++);
         return new IpvsBackend(ctx, () -> new IpvsKernel(ipvs, link, ipset, iptables, new IptablesJumps(commands),
                 sysctl, except -> new TreeSet<>(localAddresses), conntrack));

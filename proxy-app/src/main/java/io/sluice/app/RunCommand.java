@@ -39,10 +39,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -112,7 +110,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 dryRun ? ", dry-run" : "");
 
         Duration shutdownGrace = shutdownTimeout();
-        List<IpFamily> families = families(cfg);
+        // Node-port addresses resolve against the host's interfaces (kube-proxy's GetNodeIPs), not the Node object.
+        NodeFacts nodeFacts = NodeFacts.host(HostInterfaces.system());
+        List<IpFamily> families = nodeFacts.supportedFamilies(cfg);
         ProxyMetrics metrics = new ProxyMetrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                 io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), families);
         // Never silently dead: exceptions escaping any thread are logged and counted, an Error halts (Failures).
@@ -120,7 +120,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         Failures.countWith(metrics::uncaughtException);
         GracefulShutdown shutdown = once ? null : GracefulShutdown.install(shutdownGrace);
         try {
-            return runDaemon(cfg, families, metrics, shutdown);
+            return runDaemon(cfg, nodeFacts, families, metrics, shutdown);
         } finally {
             if (shutdown != null) {
                 shutdown.stopped();
@@ -128,12 +128,11 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         }
     }
 
-    private int runDaemon(ProxyConfig cfg, List<IpFamily> families, ProxyMetrics metrics, GracefulShutdown shutdown)
+    private int runDaemon(ProxyConfig cfg, NodeFacts nodeFacts, List<IpFamily> families, ProxyMetrics metrics,
+                          GracefulShutdown shutdown)
             throws Exception {
         ChangeTracker tracker = new ChangeTracker(cfg.hostnameOverride());
         FullSyncRequests fullSyncRequests = new FullSyncRequests();
-        // Node-port addresses resolve against the host's interfaces (kube-proxy's GetNodeIPs), not the Node object.
-        NodeFacts nodeFacts = NodeFacts.host(HostInterfaces.system());
         BackendContext ctx = new BackendContext(cfg, metrics, KernelAssumptions.PROBE, null, fullSyncRequests,
                 nodeFacts);
         ProxyHealth health = ProxyHealth.forSyncPeriod(java.time.Clock.systemUTC(), cfg.syncPeriod());
@@ -210,18 +209,6 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         boolean ok = engine.syncOnce();
         LOG.info("sync {}", ok ? "succeeded" : "FAILED");
         return ok;
-    }
-
-    /** The families the node serves: those of its cluster CIDRs, else IPv4. */
-    static List<IpFamily> families(ProxyConfig cfg) {
-        TreeSet<IpFamily> f = new TreeSet<>();
-        for (String c : cfg.clusterCIDRs()) {
-            Cidr.parse(c).ifPresent(x -> f.add(x.family()));
-        }
-        if (f.isEmpty()) {
-            f.add(IpFamily.IPv4);
-        }
-        return new ArrayList<>(f);
     }
 
     private static String hostName() {

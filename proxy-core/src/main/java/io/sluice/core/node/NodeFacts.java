@@ -5,6 +5,8 @@ import io.sluice.core.model.Cidr;
 import io.sluice.core.model.IpAddresses;
 import io.sluice.core.model.IpFamily;
 import io.sluice.core.model.NodeInfo;
+import io.sluice.core.model.ProxySnapshot;
+import io.sluice.core.model.ServicePort;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -59,6 +61,38 @@ public final class NodeFacts {
                 || config.clusterCIDRs().stream()
                 .anyMatch(c -> Cidr.parse(c).map(x -> x.family() == IpFamily.IPv6).orElse(false));
         return v6 ? List.of(IpFamily.IPv4, IpFamily.IPv6) : List.of(IpFamily.IPv4);
+    }
+
+    /**
+     * The families every backend programs for a snapshot: {@link #families(ProxyConfig, NodeInfo)}, plus IPv6 when a
+     * Service has an IPv6 cluster IP (the cluster serves IPv6, so the host's IPv6 proxier has work, as kube-proxy's
+     * dual-stack proxier would).
+     */
+    public List<IpFamily> families(ProxyConfig config, ProxySnapshot snapshot) {
+        List<IpFamily> f = families(config, snapshot.node());
+        if (f.contains(IpFamily.IPv6)) {
+            return f;
+        }
+        for (ServicePort sp : snapshot.services().values()) {
+            if (sp.clusterIP(IpFamily.IPv6) != null) {
+                return List.of(IpFamily.IPv4, IpFamily.IPv6);
+            }
+        }
+        return f;
+    }
+
+    /**
+     * The families whose sync metrics and health the engine keeps, decided before any Node is seen (kube-proxy's
+     * server.go {@code platformCheckSupported}: IPv6 counts when the host supports it): from the host, IPv4 plus IPv6
+     * when the kernel has IPv6 ({@code /proc/net/if_inet6}); with the Node-object convention, IPv4 plus the families of
+     * the cluster CIDRs. Metrics are then recorded only for the families a sync actually programmed.
+     */
+    public List<IpFamily> supportedFamilies(ProxyConfig config) {
+        if (host != null) {
+            return java.nio.file.Files.exists(java.nio.file.Path.of("/proc/net/if_inet6"))
+                    ? List.of(IpFamily.IPv4, IpFamily.IPv6) : List.of(IpFamily.IPv4);
+        }
+        return families(config, NodeInfo.named(""));
     }
 
     /** kube-proxy's {@code NewNodePortAddresses} for one family of the configuration. */

@@ -108,8 +108,8 @@ public final class EndpointSliceConverter {
                 continue;
             }
             if (p.getName() == null) {
-                // endpointslicecache.go (updatePending / endpointInfoByServicePort): "Ignoring port with nil name".
-                // An unnamed port is "" in the API; a missing name field is not, and kube-proxy skips such a port.
+                // pkg/proxy/endpointslicecache.go: "Ignoring port with nil name". The API server defaults a missing
+                // name to "" (SetDefaults_EndpointPort), so only undefaulted objects get here; kube-proxy skips them.
                 reporter.report(KIND, name.toString(), "invalid-endpoint-port",
                         "port " + p.getPort() + "/" + p.getProtocol() + " has no name field (nil name)");
                 continue;

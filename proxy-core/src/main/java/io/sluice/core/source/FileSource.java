@@ -94,6 +94,21 @@ public final class FileSource {
         return parse(path, new String(bytes, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Files stand in for the API server, which defaults every EndpointSlice port's missing name to ""
+     * (pkg/apis/discovery/v1/defaults.go SetDefaults_EndpointPort) before any client sees it. Only objects that skip
+     * that defaulting reach the converter with a nil name, which it ignores as kube-proxy's EndpointSliceCache does.
+     */
+    private static void defaultPortNames(EndpointSlice es) {
+        if (es.getPorts() != null) {
+            es.getPorts().forEach(p -> {
+                if (p != null && p.getName() == null) {
+                    p.setName("");
+                }
+            });
+        }
+    }
+
     static List<HasMetadata> parse(Path path, String text) throws SourceException {
         List<HasMetadata> out = new ArrayList<>();
         String trimmed = text.stripLeading();
@@ -144,7 +159,11 @@ public final class FileSource {
             return;
         }
         try {
-            out.add(SERIALIZATION.convertValue(doc, type));
+            HasMetadata obj = SERIALIZATION.convertValue(doc, type);
+            if (obj instanceof EndpointSlice es) {
+                defaultPortNames(es);
+            }
+            out.add(obj);
         } catch (RuntimeException e) {
             String name = doc.path("metadata").path("name").asText("");
             throw new SourceException("cannot parse " + path + ": " + kind + " " + KubeNames.printable(name)
