@@ -1,4 +1,4 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

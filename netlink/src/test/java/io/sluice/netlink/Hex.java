@@ -1,13 +1,13 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 import java.util.HexFormat;
 
 /** Hex test vectors: whitespace and {@code |} separators are ignored, {@code #} starts a comment to end of line. */
-final class Hex {
+public final class Hex {
     private Hex() {
     }
 
-    static byte[] bytes(String text) {
+    public static byte[] bytes(String text) {
         StringBuilder sb = new StringBuilder();
         for (String line : text.split("\n")) {
             int hash = line.indexOf('#');
@@ -16,7 +16,7 @@ final class Hex {
         return HexFormat.of().parseHex(sb.toString().replaceAll("[\\s|]", ""));
     }
 
-    static String of(byte[] b) {
+    public static String of(byte[] b) {
         return HexFormat.ofDelimiter(" ").formatHex(b);
     }
 }

@@ -1,4 +1,4 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 /**
  * rtnetlink constants (kernel uapi {@code linux/rtnetlink.h}, {@code linux/if_link.h}, {@code linux/if_addr.h}) and

@@ -1,4 +1,4 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.LastError;

@@ -1,4 +1,4 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 /**
  * A buffer that does not hold well-formed netlink: a length field smaller than its header, larger than the bytes that

@@ -1,40 +1,40 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 import java.nio.ByteOrder;
 
 /** Bounds-checked host-order and big-endian reads from a byte array. */
-final class ByteReader {
+public final class ByteReader {
     private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private ByteReader() {
     }
 
-    static void check(byte[] b, int at, int length, String what) {
+    public static void check(byte[] b, int at, int length, String what) {
         if (at < 0 || length < 0 || at > b.length - length) {
             throw new MalformedNetlinkMessageException(
                     what + ": needs " + length + " bytes at offset " + at + " but only " + b.length + " are there");
         }
     }
 
-    static int u8(byte[] b, int at) {
+    public static int u8(byte[] b, int at) {
         check(b, at, 1, "u8");
         return b[at] & 0xff;
     }
 
-    static int u16(byte[] b, int at) {
+    public static int u16(byte[] b, int at) {
         check(b, at, 2, "u16");
         int lo = b[at] & 0xff;
         int hi = b[at + 1] & 0xff;
         return LITTLE ? lo | hi << 8 : hi | lo << 8;
     }
 
-    static int u16be(byte[] b, int at) {
+    public static int u16be(byte[] b, int at) {
         check(b, at, 2, "u16be");
         return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
     }
 
     /** A u32 as a Java int (use {@link Integer#toUnsignedLong} for values above 2^31). */
-    static int u32(byte[] b, int at) {
+    public static int u32(byte[] b, int at) {
         check(b, at, 4, "u32");
         int b0 = b[at] & 0xff;
         int b1 = b[at + 1] & 0xff;
@@ -43,7 +43,7 @@ final class ByteReader {
         return LITTLE ? b0 | b1 << 8 | b2 << 16 | b3 << 24 : b3 | b2 << 8 | b1 << 16 | b0 << 24;
     }
 
-    static long u64(byte[] b, int at) {
+    public static long u64(byte[] b, int at) {
         check(b, at, 8, "u64");
         long first = Integer.toUnsignedLong(u32(b, at));
         long second = Integer.toUnsignedLong(u32(b, at + 4));

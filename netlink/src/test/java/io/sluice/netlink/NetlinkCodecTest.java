@@ -1,4 +1,4 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 import io.sluice.core.model.IpAddresses;
 
@@ -59,7 +59,10 @@ public final class RtnetlinkMessages {
     }
 
     private static NetlinkMessageBuilder address(int type, int flags, int index, String address) {
-        byte[] ip = IpvsMessages.address(address);
+        byte[] ip = IpAddresses.parse(address);
+        if (ip == null) {
+            throw new IllegalArgumentException("not an IP address: " + address);
+        }
         int family = ip.length == 4 ? Rtnetlink.AF_INET : Rtnetlink.AF_INET6;
         return new NetlinkMessageBuilder(type, flags)
                 .header(Rtnetlink.ifaddrmsg(family, ip.length * 8, Rtnetlink.RT_SCOPE_UNIVERSE, index))
@@ -102,7 +105,7 @@ public final class RtnetlinkMessages {
     }
 
     /** Interface names: 1..15 bytes (IFNAMSIZ 16 with NUL), no '/', ':' or whitespace (kernel dev_valid_name). */
-    static String checkName(String name) {
+    public static String checkName(String name) {
         if (name == null || name.isEmpty() || name.length() > 15 || name.equals(".") || name.equals("..")) {
             throw new IllegalArgumentException("invalid interface name: " + name);
         }

@@ -1,4 +1,4 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -170,7 +170,7 @@ public final class NetlinkMessageBuilder implements AttributeWriter {
         }
     }
 
-    static void putU16(byte[] b, int at, int v) {
+    public static void putU16(byte[] b, int at, int v) {
         if (LITTLE) {
             b[at] = (byte) v;
             b[at + 1] = (byte) (v >>> 8);
@@ -180,7 +180,7 @@ public final class NetlinkMessageBuilder implements AttributeWriter {
         }
     }
 
-    static void putU32(byte[] b, int at, int v) {
+    public static void putU32(byte[] b, int at, int v) {
         if (LITTLE) {
             b[at] = (byte) v;
             b[at + 1] = (byte) (v >>> 8);

@@ -1,4 +1,4 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 /**
  * Netlink constants from the kernel uapi {@code include/uapi/linux/netlink.h} and {@code linux/genetlink.h}, plus the

@@ -1,4 +1,4 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,15 +9,15 @@ import java.util.List;
  * A {@link NetlinkTransport} fake: records each request as the bytes the socket would send (sequence numbers 1, 2, ...,
  * pid 0) and answers with queued canned datagrams, run through the real parser and {@link ReplyCollector}.
  */
-final class CannedTransport implements NetlinkTransport {
-    final List<byte[]> sent = new ArrayList<>();
-    final List<String> operations = new ArrayList<>();
+public final class CannedTransport implements NetlinkTransport {
+    public final List<byte[]> sent = new ArrayList<>();
+    public final List<String> operations = new ArrayList<>();
     private final Deque<byte[]> answers = new ArrayDeque<>();
     private int seq;
-    boolean closed;
+    public boolean closed;
 
     /** Queues the datagram answering the next request. */
-    CannedTransport answer(byte[] datagram) {
+    public CannedTransport answer(byte[] datagram) {
         answers.add(datagram);
         return this;
     }
@@ -44,12 +44,12 @@ final class CannedTransport implements NetlinkTransport {
     }
 
     /** An ACK (NLMSG_ERROR with error 0) for sequence {@code seq}. */
-    static byte[] ack(int seq) {
+    public static byte[] ack(int seq) {
         return error(seq, 0);
     }
 
     /** NLMSG_ERROR carrying {@code -errno} and a capped copy of a 16-byte request header. */
-    static byte[] error(int seq, int errno) {
+    public static byte[] error(int seq, int errno) {
         byte[] b = new byte[36];
         NetlinkMessageBuilder.putU32(b, 0, 36);
         NetlinkMessageBuilder.putU16(b, 4, Netlink.NLMSG_ERROR);
@@ -60,7 +60,7 @@ final class CannedTransport implements NetlinkTransport {
     }
 
     /** NLMSG_DONE (with the int 0 payload the kernel sends). */
-    static byte[] done(int seq) {
+    public static byte[] done(int seq) {
         byte[] b = new byte[20];
         NetlinkMessageBuilder.putU32(b, 0, 20);
         NetlinkMessageBuilder.putU16(b, 4, Netlink.NLMSG_DONE);
@@ -69,7 +69,7 @@ final class CannedTransport implements NetlinkTransport {
         return b;
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {
             n += p.length;

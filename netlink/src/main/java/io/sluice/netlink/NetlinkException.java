@@ -1,4 +1,4 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 /**
  * A failed netlink request: the kernel answered NLMSG_ERROR with a negative errno, the socket call failed, or the

@@ -1,4 +1,4 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 /** Generic netlink controller requests ({@code nlctrl}, GENL_ID_CTRL 0x10). */
 public final class GenericNetlink {

@@ -1,4 +1,4 @@
-package io.sluice.ipvs.netlink;
+package io.sluice.netlink;
 
 /**
  * One received netlink message: the {@code nlmsghdr} fields and the payload after the 16-byte header (for generic
