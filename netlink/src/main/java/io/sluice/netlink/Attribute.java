@@ -25,6 +25,15 @@ public record Attribute(int type, int rawType, byte[] value) {
         return ByteReader.u32(value, 0);
     }
 
+    /** A big-endian u32, as nf_tables sends its integers. */
+    public int u32be() {
+        return ByteReader.u32be(value, 0);
+    }
+
+    public long u64be() {
+        return ByteReader.u64be(value, 0);
+    }
+
     public long u64() {
         return ByteReader.u64(value, 0);
     }

@@ -21,6 +21,12 @@ public interface AttributeWriter {
 
     AttributeWriter u64(int type, long value);
 
+    /** A u32 in network byte order (nf_tables attributes: the kernel reads them with {@code ntohl(nla_get_be32())}). */
+    AttributeWriter u32be(int type, int value);
+
+    /** A u64 in network byte order ({@code nla_get_be64}, e.g. NFTA_SET_TIMEOUT). */
+    AttributeWriter u64be(int type, long value);
+
     /** A string followed by one NUL byte (the kernel's NLA_NUL_STRING / {@code nl.ZeroTerminated}). */
     AttributeWriter string(int type, String value);
 
@@ -31,4 +37,10 @@ public interface AttributeWriter {
 
     /** A nested attribute whose children {@code body} writes; its length is backfilled afterwards. */
     AttributeWriter nested(int type, Consumer<AttributeWriter> body);
+
+    /**
+     * A nested attribute with {@link Netlink#NLA_F_NESTED} set in its type, as libmnl's {@code mnl_attr_nest_start}
+     * (and so nft/libnftnl) writes it.
+     */
+    AttributeWriter nestedFlagged(int type, Consumer<AttributeWriter> body);
 }

@@ -43,6 +43,18 @@ public final class ByteReader {
         return LITTLE ? b0 | b1 << 8 | b2 << 16 | b3 << 24 : b3 | b2 << 8 | b1 << 16 | b0 << 24;
     }
 
+    /** A big-endian u32 (nf_tables attributes) as a Java int. */
+    public static int u32be(byte[] b, int at) {
+        check(b, at, 4, "u32be");
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    }
+
+    /** A big-endian u64 (nf_tables NFTA_*_HANDLE, NFTA_SET_TIMEOUT). */
+    public static long u64be(byte[] b, int at) {
+        check(b, at, 8, "u64be");
+        return Integer.toUnsignedLong(u32be(b, at)) << 32 | Integer.toUnsignedLong(u32be(b, at + 4));
+    }
+
     public static long u64(byte[] b, int at) {
         check(b, at, 8, "u64");
         long first = Integer.toUnsignedLong(u32(b, at));

@@ -18,7 +18,16 @@ public final class Errno {
     public static final int EEXIST = 17;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
+    public static final int ENOTDIR = 20;
+    public static final int ENFILE = 23;
+    public static final int EFBIG = 27;
+    public static final int ENOSPC = 28;
+    public static final int EMLINK = 31;
     public static final int ERANGE = 34;
+    public static final int ENAMETOOLONG = 36;
+    public static final int ELOOP = 40;
+    public static final int ERESTART = 85;
+    public static final int EMSGSIZE = 90;
     public static final int EPROTONOSUPPORT = 93;
     public static final int EOPNOTSUPP = 95;
     public static final int EAFNOSUPPORT = 97;
@@ -38,7 +47,16 @@ public final class Errno {
             Map.entry(EEXIST, "EEXIST (already exists)"),
             Map.entry(ENODEV, "ENODEV (no such device)"),
             Map.entry(EINVAL, "EINVAL (invalid argument)"),
+            Map.entry(ENOTDIR, "ENOTDIR (not a directory / wrong object kind)"),
+            Map.entry(ENFILE, "ENFILE (too many objects)"),
+            Map.entry(EFBIG, "EFBIG (too large)"),
+            Map.entry(ENOSPC, "ENOSPC (no space left; set full)"),
+            Map.entry(EMLINK, "EMLINK (too many links; chain jump depth)"),
             Map.entry(ERANGE, "ERANGE (out of range)"),
+            Map.entry(ENAMETOOLONG, "ENAMETOOLONG (name too long)"),
+            Map.entry(ELOOP, "ELOOP (chain loop)"),
+            Map.entry(ERESTART, "ERESTART (generation changed; restart)"),
+            Map.entry(EMSGSIZE, "EMSGSIZE (message too long)"),
             Map.entry(EPROTONOSUPPORT, "EPROTONOSUPPORT (protocol not supported)"),
             Map.entry(EOPNOTSUPP, "EOPNOTSUPP (operation not supported)"),
             Map.entry(EAFNOSUPPORT, "EAFNOSUPPORT (address family not supported)"),

@@ -25,6 +25,14 @@ public interface LibC {
     int SO_SNDTIMEO = 21;
     /** Like SO_RCVBUF but may exceed net.core.rmem_max (needs CAP_NET_ADMIN). */
     int SO_RCVBUFFORCE = 33;
+    /** Like SO_SNDBUF but may exceed net.core.wmem_max (needs CAP_NET_ADMIN). */
+    int SO_SNDBUFFORCE = 32;
+    /** recv flag: return EAGAIN instead of blocking when nothing is queued. */
+    int MSG_DONTWAIT = 0x40;
+    int O_RDONLY = 0;
+    int O_CLOEXEC = 0x80000;
+    /** setns nstype for a network namespace. */
+    int CLONE_NEWNET = 0x40000000;
 
     int socket(int domain, int type, int protocol);
 
@@ -39,6 +47,11 @@ public interface LibC {
     int getsockname(int fd, @Out byte[] addr, IntByReference addrlen);
 
     int close(int fd);
+
+    int open(String path, int flags);
+
+    /** Moves the CALLING THREAD into the namespace behind {@code fd} (sockets opened afterwards belong to it). */
+    int setns(int fd, int nstype);
 
     /** errno of the last call made on this thread through this binding. */
     static int errno() {

@@ -10,6 +10,7 @@ public final class Netlink {
 
     public static final int AF_NETLINK = 16;
     public static final int NETLINK_ROUTE = 0;
+    public static final int NETLINK_NETFILTER = 12;
     public static final int NETLINK_GENERIC = 16;
 
     /** sizeof(struct nlmsghdr): len u32, type u16, flags u16, seq u32, pid u32. */
@@ -32,6 +33,7 @@ public final class Netlink {
     public static final int NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
     public static final int NLM_F_EXCL = 0x200;
     public static final int NLM_F_CREATE = 0x400;
+    public static final int NLM_F_APPEND = 0x800;
 
     /** NLA_F_NESTED and NLA_F_NET_BYTEORDER live in the top two bits of nla_type; NLA_TYPE_MASK clears them. */
     public static final int NLA_F_NESTED = 0x8000;

@@ -26,11 +26,31 @@ public final class NetlinkMessageBuilder implements AttributeWriter {
      *              vishvananda/netlink and moby/ipvs do), so every request ends with an ACK, an error or NLMSG_DONE
      */
     public NetlinkMessageBuilder(int type, int flags) {
+        this(type, flags | Netlink.NLM_F_ACK, true);
+    }
+
+    /** {@code flags} exactly as given plus NLM_F_REQUEST ({@code requestOnly} only tells the constructors apart). */
+    private NetlinkMessageBuilder(int type, int flags, boolean requestOnly) {
         if (type < 0 || type > 0xFFFF || flags < 0 || flags > 0xFFFF) {
             throw new IllegalArgumentException("nlmsg type/flags out of range: " + type + "/" + flags);
         }
         this.type = type;
-        this.flags = flags | Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK;
+        this.flags = flags | Netlink.NLM_F_REQUEST;
+    }
+
+    /**
+     * A message that asks for no ACK (NLM_F_REQUEST only, plus {@code flags}): the members of an nfnetlink batch,
+     * which nft sends that way too. The kernel still answers every failing member with NLMSG_ERROR
+     * (net/netfilter/nfnetlink.c nfnetlink_rcv_batch: {@code if (nlh->nlmsg_flags & NLM_F_ACK || err)}), so errors are
+     * never lost, and a batch of 100,000 members does not queue 100,000 ACKs on the socket.
+     */
+    public static NetlinkMessageBuilder withoutAck(int type, int flags) {
+        return new NetlinkMessageBuilder(type, flags, true);
+    }
+
+    /** The number of bytes written so far (the nlmsg_len {@link #build} will write). */
+    public int length() {
+        return pos;
     }
 
     public int type() {
@@ -114,6 +134,21 @@ public final class NetlinkMessageBuilder implements AttributeWriter {
     }
 
     @Override
+    public NetlinkMessageBuilder u32be(int type, int value) {
+        int at = begin(type, 4);
+        putU32be(buf, at, value);
+        return end(at - Netlink.NLA_HDRLEN);
+    }
+
+    @Override
+    public NetlinkMessageBuilder u64be(int type, long value) {
+        int at = begin(type, 8);
+        putU32be(buf, at, (int) (value >>> 32));
+        putU32be(buf, at + 4, (int) value);
+        return end(at - Netlink.NLA_HDRLEN);
+    }
+
+    @Override
     public NetlinkMessageBuilder string(int type, String value) {
         byte[] s = value.getBytes(StandardCharsets.UTF_8);
         return bytes(type, Arrays.copyOf(s, s.length + 1));
@@ -134,6 +169,14 @@ public final class NetlinkMessageBuilder implements AttributeWriter {
     @Override
     public NetlinkMessageBuilder nested(int type, Consumer<AttributeWriter> body) {
         int start = begin(type, 0) - Netlink.NLA_HDRLEN;
+        body.accept(this);
+        return end(start);
+    }
+
+    @Override
+    public NetlinkMessageBuilder nestedFlagged(int type, Consumer<AttributeWriter> body) {
+        int start = begin(type, 0) - Netlink.NLA_HDRLEN;
+        putU16(buf, start + 2, type | Netlink.NLA_F_NESTED);
         body.accept(this);
         return end(start);
     }
@@ -178,6 +221,13 @@ public final class NetlinkMessageBuilder implements AttributeWriter {
             b[at] = (byte) (v >>> 8);
             b[at + 1] = (byte) v;
         }
+    }
+
+    public static void putU32be(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
     }
 
     public static void putU32(byte[] b, int at, int v) {

@@ -4,7 +4,9 @@ import jnr.ffi.byref.IntByReference;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,7 +20,7 @@ import java.util.List;
  *
  * <p>Not thread-safe: one thread owns the socket. {@link #close()} is idempotent.
  */
-public final class NetlinkSocket implements NetlinkTransport {
+public final class NetlinkSocket implements NetlinkBatchTransport {
     /** Maximum datagram read at once; the kernel sizes dump skbs well below this. */
     static final int RECV_BUFFER = 1 << 20;
     private static final int SOCKET_BUFFER = 4 << 20;
@@ -31,6 +33,8 @@ public final class NetlinkSocket implements NetlinkTransport {
     private final byte[] recvBytes = new byte[RECV_BUFFER];
     private int seq;
     private boolean closed;
+    /** The largest datagram the send buffer was sized for by {@link #sendBatch} (0: SO_SNDBUF as opened). */
+    private int sendBufferBytes;
 
     private NetlinkSocket(LibC libc, int fd, int protocol, Duration requestTimeout) {
         this.libc = libc;
@@ -81,6 +85,54 @@ public final class NetlinkSocket implements NetlinkTransport {
             throw e;
         }
         return s;
+    }
+
+    /**
+     * Opens a socket that lives in the network namespace {@code namespace} (e.g. {@code /run/netns/<name>}, made by
+     * {@code ip netns add}) while the JVM stays where it is: the calling thread enters the namespace with
+     * {@code setns(CLONE_NEWNET)}, creates the socket and returns to its own namespace. A socket keeps the namespace it
+     * was created in for its whole life (the kernel binds it to {@code sock_net} at creation).
+     *
+     * <p>Needs CAP_SYS_ADMIN. Safe to call from any thread: only the calling thread moves, and it is back before this
+     * returns.
+     *
+     * @throws IllegalStateException when the thread could not return to its namespace (it must not be used further)
+     */
+    public static NetlinkSocket openIn(Path namespace, int protocol) throws NetlinkException {
+        String op = "setns(" + namespace + ")";
+        LibC libc;
+        try {
+            libc = LibC.get();
+        } catch (LinkageError | RuntimeException e) {
+            throw new NetlinkException(op, 0, "cannot load libc through jnr-ffi: " + e, e);
+        }
+        int home = libc.open("/proc/thread-self/ns/net", LibC.O_RDONLY | LibC.O_CLOEXEC);
+        if (home < 0) {
+            throw new NetlinkException(op, LibC.errno(), "cannot open this thread's network namespace");
+        }
+        try {
+            int target = libc.open(namespace.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
+            if (target < 0) {
+                throw new NetlinkException(op, LibC.errno(), "cannot open " + namespace);
+            }
+            try {
+                if (libc.setns(target, LibC.CLONE_NEWNET) != 0) {
+                    throw new NetlinkException(op, LibC.errno(), "setns() failed");
+                }
+                try {
+                    return open(protocol);
+                } finally {
+                    if (libc.setns(home, LibC.CLONE_NEWNET) != 0) {
+                        throw new IllegalStateException("thread " + Thread.currentThread().getName()
+                                + " cannot return to its network namespace: errno " + LibC.errno());
+                    }
+                }
+            } finally {
+                libc.close(target);
+            }
+        } finally {
+            libc.close(home);
+        }
     }
 
     /** The netlink port id the kernel assigned at bind (getsockname). */
@@ -135,6 +187,69 @@ public final class NetlinkSocket implements NetlinkTransport {
                 return collector.replies();
             }
         }
+    }
+
+    @Override
+    public BatchReply sendBatch(List<NetlinkMessageBuilder> messages, String operation) throws NetlinkException {
+        ensureOpen(operation);
+        if (messages.isEmpty()) {
+            throw new IllegalArgumentException("empty batch");
+        }
+        long total = 0;
+        for (NetlinkMessageBuilder m : messages) {
+            total += Netlink.align(m.length());
+        }
+        if (total > Integer.MAX_VALUE - 64) {
+            throw new NetlinkException(operation, 0, "batch of " + total + " bytes is too large for one datagram");
+        }
+        int first = seq + 1;
+        byte[] datagram = new byte[(int) total];
+        int at = 0;
+        for (NetlinkMessageBuilder m : messages) {
+            byte[] one = m.build(++seq, 0);
+            System.arraycopy(one, 0, datagram, at, one.length);
+            at += Netlink.align(one.length);
+        }
+        // netlink_sendmsg refuses a datagram above sk_sndbuf - 32 with EMSGSIZE: size the buffer to the batch, as
+        // nft does (src/mnl.c mnl_set_sndbuffer). The kernel doubles the value it is given.
+        if (datagram.length > sendBufferBytes && datagram.length > 1 << 16) {
+            int want = datagram.length + (1 << 16);
+            if (libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUFFORCE, intBytes(want), 4) != 0) {
+                throw new NetlinkException(operation, LibC.errno(), "setsockopt(SO_SNDBUFFORCE, " + want
+                        + ") failed for a batch of " + datagram.length + " bytes");
+            }
+            sendBufferBytes = want;
+        }
+        send(datagram, operation);
+        List<NetlinkMessage> answers = new ArrayList<>();
+        boolean overflowed = false;
+        while (true) {
+            long n = libc.recv(fd, recvBuffer, RECV_BUFFER, LibC.MSG_DONTWAIT);
+            if (n < 0) {
+                int errno = LibC.errno();
+                if (errno == Errno.EINTR) {
+                    continue;
+                }
+                if (errno == Errno.ENOBUFS) {
+                    overflowed = true;
+                    continue;
+                }
+                if (errno == Errno.EAGAIN) {
+                    break;
+                }
+                throw new NetlinkException(operation, errno, "recv() failed");
+            }
+            int len = (int) n;
+            recvBuffer.clear();
+            recvBuffer.get(recvBytes, 0, len);
+            recvBuffer.clear();
+            try {
+                answers.addAll(NetlinkMessageParser.parse(recvBytes, len));
+            } catch (MalformedNetlinkMessageException e) {
+                throw new NetlinkException(operation, 0, "malformed answer: " + e.getMessage(), e);
+            }
+        }
+        return new BatchReply(first, answers, overflowed);
     }
 
     private void send(byte[] msg, String operation) throws NetlinkException {
