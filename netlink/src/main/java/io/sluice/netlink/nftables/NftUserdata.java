@@ -59,6 +59,23 @@ public final class NftUserdata {
         return this;
     }
 
+    /** NFTNL_UDATA_SET_TYPEOF_EXPR / _DATA inside SET_KEY_TYPEOF and SET_DATA_TYPEOF. */
+    public static final int TYPEOF_EXPR = 0;
+    public static final int TYPEOF_DATA = 1;
+    /** nft's enum expr_types values that appear in typeof userdata. */
+    public static final int EXPR_VERDICT = 1;
+    public static final int EXPR_PAYLOAD = 7;
+    public static final int EXPR_CONCAT = 13;
+
+    /**
+     * A typeof TLV ({@link #SET_KEY_TYPEOF} or {@link #SET_DATA_TYPEOF}) naming nft expression type {@code exprType}
+     * with the nested data {@code data} writes (nothing for concatenations and verdicts, the payload description for
+     * payload keys), as nft's {@code *_expr_build_udata} (src/expression.c, src/payload.c) writes it.
+     */
+    public NftUserdata typeof(int udataType, int exprType, Consumer<NftUserdata> data) {
+        return nested(udataType, t -> t.u32(TYPEOF_EXPR, exprType).nested(TYPEOF_DATA, data));
+    }
+
     public byte[] toBytes() {
         return out.toByteArray();
     }
