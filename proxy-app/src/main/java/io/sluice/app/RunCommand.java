@@ -50,6 +50,10 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--backend", paramLabel = "iptables|ipvs|nftables", description = "Backend (default: the config's mode, else iptables).")
     String backend;
 
+    @Option(names = "--nftables-applier", paramLabel = "nft|netlink",
+            description = "nftables mode: apply with nft -f (default) or over netlink (no nft process; nft -f only where the kernel refuses a message type).")
+    String nftablesApplier = NftablesApplier.NFT;
+
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig of the API server (default: in-cluster).")
     String kubeconfig;
 
@@ -103,7 +107,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (!dryRun) {
             ModeSwitchCleanup.run(cfg.mode(), ctx);
         }
-        try (ProxyBackend proxyBackend = Backends.provider(cfg.mode()).create(ctx);
+        try (ProxyBackend proxyBackend = Backends.provider(NftablesApplier.provider(cfg.mode(), nftablesApplier)).create(ctx);
              SyncEngine engine = SyncEngine.builder(tracker, proxyBackend).config(cfg).metrics(metrics)
                      .ipFamilies(families).dryRun(dryRun).fullSyncRequests(fullSyncRequests).build();
              Sources sources = new Sources()) {

@@ -45,7 +45,8 @@ public final class NftBatch {
         return messages.isEmpty();
     }
 
-    List<NetlinkMessageBuilder> messages() {
+    /** The members in order (without BATCH_BEGIN/END). */
+    public List<NetlinkMessageBuilder> messages() {
         return Collections.unmodifiableList(messages);
     }
 
