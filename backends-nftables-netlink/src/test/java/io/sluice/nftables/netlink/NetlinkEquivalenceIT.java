@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The netlink applier against the {@code nft -f} applier: the same nftables backend (renderer, planner, full and
  * partial syncs) drives {@link ProcessNft} in one network namespace and {@link NetlinkNft} in another; after the first
  * sync and after every random change, {@code nft -j list ruleset} (the ip and, on dual-stack nodes, ip6 tables) must be
- * identical in both.
+ * identical in both, and so after {@code cleanup}.
  */
 class NetlinkEquivalenceIT {
     private final CommandRunner runner = new ProcessCommandRunner();
@@ -69,6 +69,14 @@ class NetlinkEquivalenceIT {
                 changed = cluster.change();
                 clock.advance(Duration.ofSeconds(1));
             }
+            // sluice cleanup: both delete their kube-proxy tables and nothing else (another program's table stays).
+            for (String ns : List.of(viaNft, viaNetlink)) {
+                run("ip", "netns", "exec", ns, "nft", "add", "table", "ip", "someone-else");
+            }
+            a.cleanup();
+            b.cleanup();
+            assertThat(list(viaNetlink)).isEqualTo(list(viaNft)).contains("someone-else")
+                    .doesNotContain("kube-proxy");
         } finally {
             for (String ns : created) {
                 runner.run(List.of("ip", "netns", "del", ns));
