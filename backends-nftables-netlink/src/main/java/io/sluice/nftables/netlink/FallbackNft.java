@@ -34,9 +34,7 @@ public final class FallbackNft implements Nft {
         try {
             netlink.apply(tx);
         } catch (NetlinkUnsupportedException e) {
-            metrics.backendError("nftables-netlink", "fallback-to-nft");
-            LOG.warn("nftables over netlink cannot apply {} operations on {} {}; using nft -f for them: {}",
-                    tx.size(), tx.family().keyword(), tx.table(), e.getMessage());
+            fellBack("apply " + tx.size() + " operations on " + tx.family().keyword() + " " + tx.table(), e);
             nft.apply(tx);
         }
     }
@@ -52,11 +50,26 @@ public final class FallbackNft implements Nft {
 
     @Override
     public TableNames listNames(NftFamily family, String table) throws NftException {
-        return netlink.listNames(family, table);
+        try {
+            return netlink.listNames(family, table);
+        } catch (NetlinkUnsupportedException e) {
+            fellBack("list " + family.keyword() + " " + table, e);
+            return nft.listNames(family, table);
+        }
     }
 
     @Override
     public boolean deleteTable(NftFamily family, String table) throws NftException {
-        return netlink.deleteTable(family, table);
+        try {
+            return netlink.deleteTable(family, table);
+        } catch (NetlinkUnsupportedException e) {
+            fellBack("delete table " + family.keyword() + " " + table, e);
+            return nft.deleteTable(family, table);
+        }
+    }
+
+    private void fellBack(String what, NetlinkUnsupportedException e) {
+        metrics.backendError("nftables-netlink", "fallback-to-nft");
+        LOG.warn("nftables over netlink cannot {}; using nft for it: {}", what, e.getMessage());
     }
 }

@@ -107,6 +107,12 @@ public final class NetlinkNft implements Nft, AutoCloseable {
         }
     }
 
+    /** A {@link NetlinkUnsupportedException} when the kernel has no nf_tables netlink at all, else a plain failure. */
+    private static NftException unsupportedOr(NetlinkException e, String message) {
+        return e.errno() == Errno.EPROTONOSUPPORT || e.errno() == Errno.EAFNOSUPPORT
+                ? new NetlinkUnsupportedException(message) : new NftException(message);
+    }
+
     /** Errors meaning "this kernel does not do that" rather than "this object is wrong". */
     static boolean refusedType(int errno) {
         return errno == Errno.EOPNOTSUPP || errno == Errno.EPROTONOSUPPORT || errno == Errno.EAFNOSUPPORT;
@@ -153,7 +159,7 @@ public final class NetlinkNft implements Nft, AutoCloseable {
             return new TableNames(true, chains, sets);
         } catch (NetlinkException e) {
             reset();
-            throw new NftException("listing " + family.keyword() + " " + table + " over netlink: " + e.getMessage());
+            throw unsupportedOr(e, "listing " + family.keyword() + " " + table + " over netlink: " + e.getMessage());
         }
     }
 
@@ -167,7 +173,7 @@ public final class NetlinkNft implements Nft, AutoCloseable {
             }
         } catch (NetlinkException e) {
             reset();
-            throw new NftException("listing " + family.keyword() + " tables over netlink: " + e.getMessage());
+            throw unsupportedOr(e, "listing " + family.keyword() + " tables over netlink: " + e.getMessage());
         }
         expected = null;
         commit(new NftBatch().add("delete table " + family.keyword() + " " + table, NftMessages.delTable(f, table)),
