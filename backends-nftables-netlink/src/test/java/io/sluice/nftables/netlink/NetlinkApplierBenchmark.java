@@ -42,7 +42,50 @@ public final class NetlinkApplierBenchmark {
     private NetlinkApplierBenchmark() {
     }
 
-    record Row(String size, String applier, double firstMs, double partialMs) {
+    record Row(String size, String applier, double firstMs, double partialMs, double firstApplyMs,
+               double partialApplyMs) {
+    }
+
+    /** Times the applier's own calls (apply and listing), apart from rendering and planning. */
+    static final class Timed implements Nft {
+        private final Nft inner;
+        long nanos;
+
+        Timed(Nft inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void apply(io.sluice.nftables.model.Transaction tx) throws io.sluice.nftables.exec.NftException {
+            long t = System.nanoTime();
+            try {
+                inner.apply(tx);
+            } finally {
+                nanos += System.nanoTime() - t;
+            }
+        }
+
+        @Override
+        public void check(io.sluice.nftables.model.Transaction tx) throws io.sluice.nftables.exec.NftException {
+            inner.check(tx);
+        }
+
+        @Override
+        public io.sluice.nftables.exec.TableNames listNames(io.sluice.nftables.model.NftFamily family, String table)
+                throws io.sluice.nftables.exec.NftException {
+            long t = System.nanoTime();
+            try {
+                return inner.listNames(family, table);
+            } finally {
+                nanos += System.nanoTime() - t;
+            }
+        }
+
+        @Override
+        public boolean deleteTable(io.sluice.nftables.model.NftFamily family, String table)
+                throws io.sluice.nftables.exec.NftException {
+            return inner.deleteTable(family, table);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -69,19 +112,23 @@ public final class NetlinkApplierBenchmark {
                 .append("include waiting for a CPU. Input: S ClusterIP services × E endpoints on another node, IPv4. ")
                 .append("Both appliers run under the same nftables backend (renderer, planner, sync logic) in fresh ")
                 .append("network namespaces, one after the other; the partial sync is one endpoint of one service ")
-                .append("changing. Times are the backend's whole sync (render + plan + apply) as the daemon runs it; ")
+                .append("changing. Times are the backend's whole sync (render + plan + apply) as the daemon runs it, and the part spent in the ")
+                .append("applier's calls (listing + apply: nft process or netlink compile + commit, kernel included); ")
                 .append("after each size both namespaces list the same ruleset (`nft -j list ruleset`).\n\n");
-        md.append("| services × endpoints | applier | first sync | one-endpoint partial sync |\n|---|---|---|---|\n");
+        md.append("| services × endpoints | applier | first sync | of which in the applier | one-endpoint partial sync "
+                + "| of which in the applier |\n|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.0f ms | %.1f ms |%n", r.size(), r.applier(),
-                    r.firstMs(), r.partialMs()));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.0f ms | %.0f ms | %.1f ms | %.1f ms |%n", r.size(),
+                    r.applier(), r.firstMs(), r.firstApplyMs(), r.partialMs(), r.partialApplyMs()));
         }
         md.append('\n');
         for (int i = 0; i + 1 < rows.size(); i += 2) {
             Row nft = rows.get(i);
             Row nl = rows.get(i + 1);
-            md.append(String.format(Locale.ROOT, "- %s: netlink/nft -f = %.2f (first sync), %.2f (partial sync)%n",
-                    nft.size(), nl.firstMs() / nft.firstMs(), nl.partialMs() / nft.partialMs()));
+            md.append(String.format(Locale.ROOT, "- %s: netlink/nft -f = %.2f (first sync), %.2f (partial sync); "
+                            + "in the applier alone %.2f (first), %.2f (partial)%n",
+                    nft.size(), nl.firstMs() / nft.firstMs(), nl.partialMs() / nft.partialMs(),
+                    nl.firstApplyMs() / nft.firstApplyMs(), nl.partialApplyMs() / nft.partialApplyMs()));
         }
         System.out.print(md);
         if (write != null) {
@@ -129,7 +176,8 @@ public final class NetlinkApplierBenchmark {
         return rows;
     }
 
-    static Row run(String size, String name, Nft nft, int services, int endpoints) throws Exception {
+    static Row run(String size, String name, Nft applier, int services, int endpoints) throws Exception {
+        Timed nft = new Timed(applier);
         ProxyConfig cfg = ProxyConfig.defaults("node-a").withMode("nftables");
         NftablesBackend backend = new NftablesBackend(new BackendContext(cfg, null, null, Clock.systemUTC(), null),
                 nft);
@@ -152,6 +200,8 @@ public final class NetlinkApplierBenchmark {
         long t0 = System.nanoTime();
         backend.sync(new SyncRequest(new ProxySnapshot(svc, eps, node, List.of("10.96.0.0/12")), Set.of(), false));
         double first = (System.nanoTime() - t0) / 1e6;
+        double firstApply = nft.nanos / 1e6;
+        nft.nanos = 0;
         ServicePortName changed = svc.firstKey();
         List<Endpoint> moved = new ArrayList<>(eps.get(changed));
         moved.set(0, Endpoint.ready("10.250.0.1", 8080).withNodeName("node-b"));
@@ -160,7 +210,7 @@ public final class NetlinkApplierBenchmark {
         backend.sync(new SyncRequest(new ProxySnapshot(svc, eps, node, List.of("10.96.0.0/12")),
                 Set.of(changed.service()), false));
         double partial = (System.nanoTime() - t1) / 1e6;
-        return new Row(size, name, first, partial);
+        return new Row(size, name, first, partial, firstApply, nft.nanos / 1e6);
     }
 
     static void check(CommandRunner.CommandResult r) {
