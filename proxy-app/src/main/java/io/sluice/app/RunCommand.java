@@ -58,8 +58,12 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     private static final Duration FILE_POLL_INTERVAL = Duration.ofSeconds(1);
     private static final Duration INITIAL_SYNC_TIMEOUT = Duration.ofMinutes(5);
 
-    @Option(names = "--backend", paramLabel = "iptables|ipvs", description = "Backend (default: the config's mode, else iptables).")
+    @Option(names = "--backend", paramLabel = "iptables|ipvs|nftables", description = "Backend (default: the config's mode, else iptables).")
     String backend;
+
+    @Option(names = "--nftables-applier", paramLabel = "nft|netlink",
+            description = "nftables mode: apply with nft -f (default) or over netlink (no nft process; nft -f only where the kernel refuses a message type).")
+    String nftablesApplier = NftablesApplier.NFT;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig of the API server (default: in-cluster).")
     String kubeconfig;
@@ -135,9 +139,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         FullSyncRequests fullSyncRequests = new FullSyncRequests();
         BackendContext ctx = new BackendContext(cfg, metrics, KernelAssumptions.PROBE, null, fullSyncRequests,
                 nodeFacts);
+        if (!dryRun) {
+            ModeSwitchCleanup.run(cfg.mode(), ctx);
+        }
         ProxyHealth health = ProxyHealth.forSyncPeriod(java.time.Clock.systemUTC(), cfg.syncPeriod());
         try (NioHealthCheckListeners hcListeners = once ? null : new NioHealthCheckListeners();
-             ProxyBackend proxyBackend = withHealthChecks(Backends.provider(cfg.mode()).create(ctx), hcListeners,
+             ProxyBackend proxyBackend = withHealthChecks(
+                     Backends.provider(NftablesApplier.provider(cfg.mode(), nftablesApplier)).create(ctx), hcListeners,
                      cfg, nodeFacts, health, metrics);
              SyncEngine engine = SyncEngine.builder(tracker, proxyBackend).config(cfg).metrics(metrics)
                      .health(health).ipFamilies(families).dryRun(dryRun).fullSyncRequests(fullSyncRequests).build();

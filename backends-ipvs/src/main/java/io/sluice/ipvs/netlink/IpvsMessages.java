@@ -4,6 +4,14 @@ import io.sluice.core.model.IpAddresses;
 import io.sluice.core.model.Protocol;
 import io.sluice.ipvs.RealServer;
 import io.sluice.ipvs.VirtualServer;
+import io.sluice.netlink.Attribute;
+import io.sluice.netlink.AttributeWriter;
+import io.sluice.netlink.Attributes;
+import io.sluice.netlink.ByteReader;
+import io.sluice.netlink.MalformedNetlinkMessageException;
+import io.sluice.netlink.Netlink;
+import io.sluice.netlink.NetlinkMessage;
+import io.sluice.netlink.NetlinkMessageBuilder;
 
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,5 +1,8 @@
 package io.sluice.ipvs.netlink;
 
+import io.sluice.netlink.Attribute;
+import io.sluice.netlink.Attributes;
+
 /**
  * Counters of a virtual or real server ({@code IPVS_STATS_ATTR_*}), read from STATS64 when the kernel sends it and
  * from the 32-bit STATS otherwise.

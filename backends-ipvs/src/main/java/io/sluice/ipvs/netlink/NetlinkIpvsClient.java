@@ -6,6 +6,15 @@ import io.sluice.ipvs.IpvsClient;
 import io.sluice.ipvs.IpvsException;
 import io.sluice.ipvs.RealServer;
 import io.sluice.ipvs.VirtualServer;
+import io.sluice.netlink.Errno;
+import io.sluice.netlink.GenericNetlink;
+import io.sluice.netlink.MalformedNetlinkMessageException;
+import io.sluice.netlink.Netlink;
+import io.sluice.netlink.NetlinkException;
+import io.sluice.netlink.NetlinkMessage;
+import io.sluice.netlink.NetlinkMessageBuilder;
+import io.sluice.netlink.NetlinkSocket;
+import io.sluice.netlink.NetlinkTransport;
 
 import java.time.Duration;
 import java.util.ArrayList;

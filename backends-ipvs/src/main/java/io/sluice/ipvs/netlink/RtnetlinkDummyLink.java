@@ -2,6 +2,15 @@ package io.sluice.ipvs.netlink;
 
 import io.sluice.ipvs.DummyLink;
 import io.sluice.ipvs.IpvsException;
+import io.sluice.netlink.Errno;
+import io.sluice.netlink.MalformedNetlinkMessageException;
+import io.sluice.netlink.Netlink;
+import io.sluice.netlink.NetlinkException;
+import io.sluice.netlink.NetlinkMessage;
+import io.sluice.netlink.NetlinkSocket;
+import io.sluice.netlink.NetlinkTransport;
+import io.sluice.netlink.Rtnetlink;
+import io.sluice.netlink.RtnetlinkMessages;
 
 import java.util.Optional;
 import java.util.Set;

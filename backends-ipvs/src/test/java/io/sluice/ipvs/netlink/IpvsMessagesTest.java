@@ -3,6 +3,14 @@ package io.sluice.ipvs.netlink;
 import io.sluice.core.model.Protocol;
 import io.sluice.ipvs.RealServer;
 import io.sluice.ipvs.VirtualServer;
+import io.sluice.netlink.CannedTransport;
+import io.sluice.netlink.Hex;
+import io.sluice.netlink.MalformedNetlinkMessageException;
+import io.sluice.netlink.NetlinkMessage;
+import io.sluice.netlink.NetlinkMessageBuilder;
+import io.sluice.netlink.NetlinkMessageParser;
+import io.sluice.netlink.ReplyCollector;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -4,6 +4,9 @@ import io.sluice.core.model.Protocol;
 import io.sluice.ipvs.IpvsException;
 import io.sluice.ipvs.RealServer;
 import io.sluice.ipvs.VirtualServer;
+import io.sluice.netlink.CannedTransport;
+import io.sluice.netlink.Errno;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

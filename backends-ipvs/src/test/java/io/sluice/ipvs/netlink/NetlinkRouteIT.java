@@ -1,9 +1,15 @@
 package io.sluice.ipvs.netlink;
 
-import io.sluice.testsupport.PrivilegedTier;
 import io.sluice.core.exec.CommandRunner;
 import io.sluice.core.exec.ProcessCommandRunner;
 import io.sluice.ipvs.IpvsException;
+import io.sluice.netlink.Errno;
+import io.sluice.netlink.GenericNetlink;
+import io.sluice.netlink.Netlink;
+import io.sluice.netlink.NetlinkException;
+import io.sluice.netlink.NetlinkSocket;
+import io.sluice.testsupport.PrivilegedTier;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

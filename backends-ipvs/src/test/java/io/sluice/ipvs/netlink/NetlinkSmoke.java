@@ -6,6 +6,7 @@ import io.sluice.core.model.Protocol;
 import io.sluice.ipvs.DummyLink;
 import io.sluice.ipvs.RealServer;
 import io.sluice.ipvs.VirtualServer;
+import io.sluice.netlink.Errno;
 
 import java.io.PrintStream;
 import java.util.List;

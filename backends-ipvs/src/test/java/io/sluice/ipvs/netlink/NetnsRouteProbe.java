@@ -1,5 +1,8 @@
 package io.sluice.ipvs.netlink;
 
+import io.sluice.netlink.Netlink;
+import io.sluice.netlink.NetlinkSocket;
+
 import java.util.Arrays;
 
 /**

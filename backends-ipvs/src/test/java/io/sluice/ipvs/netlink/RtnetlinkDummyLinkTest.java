@@ -1,6 +1,14 @@
 package io.sluice.ipvs.netlink;
 
 import io.sluice.ipvs.IpvsException;
+import io.sluice.netlink.CannedTransport;
+import io.sluice.netlink.Errno;
+import io.sluice.netlink.Hex;
+import io.sluice.netlink.Netlink;
+import io.sluice.netlink.NetlinkMessageBuilder;
+import io.sluice.netlink.Rtnetlink;
+import io.sluice.netlink.RtnetlinkMessages;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

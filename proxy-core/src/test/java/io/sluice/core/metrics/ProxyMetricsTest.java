@@ -61,6 +61,8 @@ class ProxyMetricsTest {
         metrics.syncError(false);
         metrics.repair("iptables", "chain");
         metrics.uncaughtException("canary");
+        metrics.nftablesSyncFailure(IpFamily.IPv4);
+        metrics.nftablesCleanupFailure(IpFamily.IPv4);
         metrics.nfacctCounter("ct_state_invalid_dropped_pkts", () -> 7);
         metrics.nfacctCounter("localhost_nps_accepted_pkts", () -> 3);
     }
