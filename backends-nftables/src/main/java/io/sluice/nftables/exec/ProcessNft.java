@@ -56,6 +56,11 @@ public final class ProcessNft implements Nft {
     }
 
     @Override
+    public String version() throws NftException {
+        return run(List.of("nft", "--version"), "", "nft --version");
+    }
+
+    @Override
     public boolean deleteTable(NftFamily family, String table) throws NftException {
         NftNames.name(table);
         CommandRunner.CommandResult r = runner.run(argv(List.of("nft", "delete", "table", family.keyword(), table)), "",
