@@ -68,7 +68,8 @@ public final class ProcessNft implements Nft {
         if (r.ok()) {
             return true;
         }
-        if (r.stderr().contains("No such file or directory")) {
+        // Absent table, or no nft binary at all (exit 127: then nothing can have written an nftables table with it).
+        if (r.stderr().contains("No such file or directory") || r.exitCode() == 127) {
             return false;
         }
         throw new NftException("nft delete table " + family.keyword() + " " + table + ": " + firstLines(r.stderr()));
