@@ -118,6 +118,7 @@ public final class NftablesBackend implements ProxyBackend {
 
     @Override
     public SyncResult sync(SyncRequest request) throws SyncException {
+        checkSupported();
         boolean anyFull = false;
         long bytes = 0;
         List<String> failures = new ArrayList<>();
@@ -158,6 +159,30 @@ public final class NftablesBackend implements ProxyBackend {
         if (!errors.isEmpty()) {
             throw new SyncException("nftables cleanup: " + String.join("; ", errors));
         }
+    }
+
+    private boolean supported;
+
+    /** kube-proxy's nftables-mode prerequisites, once; a failure is a sync failure with the reason. */
+    private void checkSupported() throws SyncException {
+        if (supported) {
+            return;
+        }
+        java.util.Optional<String> problem;
+        try {
+            problem = NftablesSupport.nftProblem(nft.version());
+        } catch (NftException e) {
+            problem = java.util.Optional.of("cannot run nft: " + e.getMessage());
+        }
+        if (problem.isEmpty()) {
+            problem = NftablesSupport.kernelProblem(System.getProperty("os.version"),
+                    System.getenv(NftablesSupport.SKIP_KERNEL_CHECK));
+        }
+        if (problem.isPresent()) {
+            LOG.error("nftables mode cannot be used: {}", problem.get());
+            throw new SyncException("nftables mode cannot be used: " + problem.get());
+        }
+        supported = true;
     }
 
     /** Families to program: IPv4, plus IPv6 when the node or the cluster CIDRs have an IPv6 address. */

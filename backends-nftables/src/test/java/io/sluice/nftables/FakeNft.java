@@ -297,6 +297,13 @@ final class FakeNft implements Nft {
                 .filter(s -> !t.sets.get(s).isMap()).collect(java.util.stream.Collectors.toSet()));
     }
 
+    String version = "nftables v1.0.6 (Lester Gooch #5)";
+
+    @Override
+    public String version() {
+        return version;
+    }
+
     @Override
     public boolean deleteTable(NftFamily family, String table) {
         return tables.remove(family.keyword() + " " + table) != null;

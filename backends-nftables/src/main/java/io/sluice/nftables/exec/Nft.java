@@ -18,6 +18,9 @@ public interface Nft {
     /** The chain and set names of {@code family table}; {@link TableNames#ABSENT} when the table does not exist. */
     TableNames listNames(NftFamily family, String table) throws NftException;
 
+    /** What {@code nft --version} prints, e.g. {@code nftables v1.0.6 (Lester Gooch #5)}. */
+    String version() throws NftException;
+
     /** Deletes {@code family table} with everything in it; false when it did not exist. */
     boolean deleteTable(NftFamily family, String table) throws NftException;
 }

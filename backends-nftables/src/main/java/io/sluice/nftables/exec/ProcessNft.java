@@ -56,6 +56,11 @@ public final class ProcessNft implements Nft {
     }
 
     @Override
+    public String version() throws NftException {
+        return run(List.of("nft", "--version"), "", "nft --version");
+    }
+
+    @Override
     public boolean deleteTable(NftFamily family, String table) throws NftException {
         NftNames.name(table);
         CommandRunner.CommandResult r = runner.run(argv(List.of("nft", "delete", "table", family.keyword(), table)), "",
@@ -63,7 +68,8 @@ public final class ProcessNft implements Nft {
         if (r.ok()) {
             return true;
         }
-        if (r.stderr().contains("No such file or directory")) {
+        // Absent table, or no nft binary at all (exit 127: then nothing can have written an nftables table with it).
+        if (r.stderr().contains("No such file or directory") || r.exitCode() == 127) {
             return false;
         }
         throw new NftException("nft delete table " + family.keyword() + " " + table + ": " + firstLines(r.stderr()));

@@ -146,7 +146,9 @@ public final class KubeProxyConfigurationLoader {
         // kube-proxy's nftables proxier reads config.NFTables (masqueradeBit, masqueradeAll, sync periods).
         ProxyConfig.Iptables nftables = iptables(root.section("nftables"));
         if (mode.equals("nftables")) {
-            iptables = nftables;
+            // localhostNodePorts has no nftables counterpart (nftables mode never serves localhost NodePorts).
+            iptables = new ProxyConfig.Iptables(nftables.masqueradeBit(), nftables.masqueradeAll(),
+                    iptables.localhostNodePorts(), nftables.syncPeriod(), nftables.minSyncPeriod());
         }
         ProxyConfig.Ipvs ipvs = ipvs(root.section("ipvs"));
 

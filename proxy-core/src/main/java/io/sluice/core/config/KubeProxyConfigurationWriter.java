@@ -64,6 +64,14 @@ public final class KubeProxyConfigurationWriter {
         root.put("kind", KubeProxyConfigurationLoader.KIND);
         root.put("metricsBindAddress", c.metricsBindAddress());
         root.put("mode", c.mode());
+        if ("nftables".equals(c.mode())) {
+            // In nftables mode the loader reads this section into iptables(): write it so the file round-trips.
+            ObjectNode nft = root.putObject("nftables");
+            nft.put("masqueradeAll", c.iptables().masqueradeAll());
+            nft.put("masqueradeBit", c.iptables().masqueradeBit());
+            nft.put("minSyncPeriod", GoDuration.format(c.iptables().minSyncPeriod()));
+            nft.put("syncPeriod", GoDuration.format(c.iptables().syncPeriod()));
+        }
         list(root.putArray("nodePortAddresses"), c.nodePortAddresses());
         if (!c.serviceProxyName().isEmpty()) {
             // Sluice's extension: written only when set, so a default file stays loadable by kube-proxy itself.

@@ -92,7 +92,7 @@ class KubeProxyConfigurationWriterTest {
                 .as((sched, sync, arp, t) -> new ProxyConfig.Ipvs(sched, sync, Duration.ZERO, arp,
                         List.of("10.0.0.0/8"), Duration.ofNanos(t * 1_000_003L), Duration.ofMillis(t),
                         Duration.ofSeconds(t)));
-        return Combinators.combine(Arbitraries.of("iptables", "ipvs"),
+        return Combinators.combine(Arbitraries.of("iptables", "ipvs", "nftables"),
                         Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(20),
                         ipt, ipvs, Arbitraries.of(true, false), Arbitraries.of("", "sluice", "true", "0", "1e3", "0x10",
                                 "yes", "null", "~", "- a", "#x", "a: b", "'q'", "\"d\"", ".inf", "2026-01-01", "on"))
