@@ -42,6 +42,14 @@ public interface BackendMetrics {
     default void nfacctCounter(String counter, java.util.function.LongSupplier packets) {
     }
 
+    /** {@code kubeproxy_sync_proxy_rules_nftables_sync_failures_total{ip_family}}: a main nft transaction failed. */
+    default void nftablesSyncFailure(IpFamily family) {
+    }
+
+    /** {@code kubeproxy_sync_proxy_rules_nftables_cleanup_failures_total{ip_family}}: a stale-chain deletion failed. */
+    default void nftablesCleanupFailure(IpFamily family) {
+    }
+
     BackendMetrics NOOP = new BackendMetrics() {
         @Override
         public void restoreFailure(IpFamily family) {

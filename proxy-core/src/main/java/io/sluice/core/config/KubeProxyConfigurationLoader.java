@@ -29,10 +29,12 @@ import java.util.Set;
  * <p>Defaults are kube-proxy's ({@code pkg/proxy/apis/config/v1alpha1/defaults.go}); validation follows
  * {@code pkg/proxy/apis/config/validation}. Differences, all deliberate:
  * <ul>
- *   <li>{@code mode} may only be "", iptables or ipvs: nftables and kernelspace are rejected (Sluice cannot serve
- *   them, and kube-proxy also exits when the selected mode cannot be used).</li>
+ *   <li>{@code mode} may only be "", iptables, ipvs or nftables: kernelspace is rejected (Sluice cannot serve it,
+ *   and kube-proxy also exits when the selected mode cannot be used).</li>
+ *   <li>In nftables mode the {@code nftables} section (masqueradeBit, masqueradeAll, syncPeriod, minSyncPeriod) is
+ *   read into {@link ProxyConfig#iptables()}, the slot the active mode's NAT settings live in.</li>
  *   <li>Fields Sluice does not use ({@code conntrack.maxPerCore} and the other conntrack sysctls, {@code logging},
- *   {@code oomScoreAdj}, {@code featureGates}, {@code nftables}, ...) are accepted; a set value gets one WARN.</li>
+ *   {@code oomScoreAdj}, {@code featureGates}, ...) are accepted; a set value gets one WARN.</li>
  *   <li>An unknown field gets one WARN naming its path (kube-proxy's strict decoding would fail).</li>
  *   <li>The top-level {@code serviceProxyName} is Sluice's extension (see deploy conventions §7).</li>
  * </ul>
@@ -141,6 +143,11 @@ public final class KubeProxyConfigurationLoader {
         List<String> nodePortAddresses = nodePortAddresses(root.stringList("nodePortAddresses"));
 
         ProxyConfig.Iptables iptables = iptables(root.section("iptables"));
+        // kube-proxy's nftables proxier reads config.NFTables (masqueradeBit, masqueradeAll, sync periods).
+        ProxyConfig.Iptables nftables = iptables(root.section("nftables"));
+        if (mode.equals("nftables")) {
+            iptables = nftables;
+        }
         ProxyConfig.Ipvs ipvs = ipvs(root.section("ipvs"));
 
         YamlSection ct = root.section("conntrack");
@@ -180,7 +187,7 @@ public final class KubeProxyConfigurationLoader {
 
         root.ignored("feature gates do not apply to Sluice", "featureGates");
         root.ignored(IGNORED, "bindAddressHardFail", "enableProfiling", "logging", "oomScoreAdj", "portRange",
-                "showHiddenMetricsForVersion", "udpIdleTimeout", "winkernel", "nftables", "windowsRunAsService",
+                "showHiddenMetricsForVersion", "udpIdleTimeout", "winkernel", "windowsRunAsService",
                 "nodeIPOverride");
         String serviceProxyName = root.string("serviceProxyName", "");
         root.reportUnknown();
@@ -198,10 +205,11 @@ public final class KubeProxyConfigurationLoader {
         return switch (mode) {
             case "", "iptables" -> "iptables";
             case "ipvs" -> "ipvs";
-            case "nftables", "kernelspace" -> throw new ConfigException(field,
-                    "mode \"" + mode + "\" is not supported by Sluice (supported: iptables, ipvs)");
+            case "nftables" -> "nftables";
+            case "kernelspace" -> throw new ConfigException(field,
+                    "mode \"" + mode + "\" is not supported by Sluice (supported: iptables, ipvs, nftables)");
             default -> throw new ConfigException(field,
-                    "must be one of \"\", iptables, ipvs, got \"" + mode + "\"");
+                    "must be one of \"\", iptables, ipvs, nftables, got \"" + mode + "\"");
         };
     }
 

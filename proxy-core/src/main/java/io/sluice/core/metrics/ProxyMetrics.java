@@ -265,6 +265,24 @@ public final class ProxyMetrics implements BackendMetrics, InvalidObjectListener
                 .increment();
     }
 
+    @Override
+    public void nftablesSyncFailure(IpFamily family) {
+        Counter.builder("kubeproxy.sync.proxy.rules.nftables.sync.failures")
+                .description("Cumulative proxy nftables sync failures")
+                .tag("ip_family", family.name())
+                .register(registry)
+                .increment();
+    }
+
+    @Override
+    public void nftablesCleanupFailure(IpFamily family) {
+        Counter.builder("kubeproxy.sync.proxy.rules.nftables.cleanup.failures")
+                .description("Cumulative proxy nftables cleanup failures")
+                .tag("ip_family", family.name())
+                .register(registry)
+                .increment();
+    }
+
     // ---- InvalidObjectListener ----
 
     /** Counts {@code sluice_invalid_objects_total{kind,reason}}; the object name is not a label (cardinality). */

@@ -29,9 +29,9 @@ class ConfigOverridesTest {
 
     @Test
     void invalidFlagValuesNameTheFlag() {
-        assertThatThrownBy(() -> new ConfigOverrides(null, null, null, null, "nftables", null).apply(base))
+        assertThatThrownBy(() -> new ConfigOverrides(null, null, null, null, "kernelspace", null).apply(base))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("--proxy-mode: mode \"nftables\" is not supported by Sluice (supported: iptables, ipvs)");
+                .hasMessage("--proxy-mode: mode \"kernelspace\" is not supported by Sluice (supported: iptables, ipvs, nftables)");
         assertThatThrownBy(() -> new ConfigOverrides(null, null, "host:1", null, null, null).apply(base))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("--metrics-bind-address: must be an IP address and port");

@@ -62,6 +62,24 @@ class KubeProxyConfigurationLoaderTest {
     }
 
     @Test
+    void nftablesModeReadsTheNftablesSection() throws Exception {
+        ProxyConfig c = load("""
+                mode: nftables
+                iptables:
+                  masqueradeBit: 13
+                nftables:
+                  masqueradeBit: 15
+                  masqueradeAll: true
+                  syncPeriod: 45s
+                """);
+        assertThat(c.mode()).isEqualTo("nftables");
+        assertThat(c.iptables().masqueradeBit()).isEqualTo(15);
+        assertThat(c.iptables().masqueradeAll()).isTrue();
+        assertThat(c.syncPeriod()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(loader.warnings()).isEmpty();
+    }
+
+    @Test
     void kubeProxyFieldsSluiceDoesNotUseWarnOnlyWhenSet() throws Exception {
         load("""
                 oomScoreAdj: -999
@@ -207,9 +225,9 @@ class KubeProxyConfigurationLoaderTest {
             ipvs:\\n  scheduler: fifo         | ipvs.scheduler: must be one of rr, wrr, lc, wlc, lblc, lblcr, sh, dh, sed, nq, mh, got "fifo"
             ipvs:\\n  excludeCIDRs: [10.0.0.0/33] | ipvs.excludeCIDRs: must be a list of CIDRs, got "10.0.0.0/33"
             ipvs:\\n  tcpTimeout: -1s         | ipvs.tcpTimeout: must be greater than or equal to 0, got -1s
-            mode: nftables                    | mode: mode "nftables" is not supported by Sluice (supported: iptables, ipvs)
-            mode: kernelspace                 | mode: mode "kernelspace" is not supported by Sluice (supported: iptables, ipvs)
-            mode: userspace                   | mode: must be one of "", iptables, ipvs, got "userspace"
+            mode: kernelspace                 | mode: mode "kernelspace" is not supported by Sluice (supported: iptables, ipvs, nftables)
+            mode: userspace                   | mode: must be one of "", iptables, ipvs, nftables, got "userspace"
+            nftables:\n  masqueradeBit: 32     | nftables.masqueradeBit: must be between 0 and 31, got 32
             clusterCIDR: 10.244.0.0           | clusterCIDR: must be a CIDR or a comma-separated dual-stack pair of CIDRs, got "10.244.0.0"
             clusterCIDR: 10.0.0.0/8,10.1.0.0/16 | clusterCIDR: at most one CIDR per IP family (a dual-stack pair), got "10.0.0.0/8,10.1.0.0/16"
             detectLocalMode: PodCIDR          | detectLocalMode: must be one of ClusterCIDR, NodeCIDR, BridgeInterface, InterfaceNamePrefix, got "PodCIDR"
