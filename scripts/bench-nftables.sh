@@ -28,8 +28,26 @@ mvn -B -ntp -q -pl proxy-app -am test-compile \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 CP="proxy-app/target/test-classes:proxy-app/target/classes:$(cat proxy-app/target/bench-classpath.txt)"
 
+# The run takes minutes: copy the class directories aside, so a build in this worktree meanwhile cannot swap classes
+# under the benchmark's JVMs.
+STAGE="$(mktemp -d /tmp/slnb-classes.XXXXXX)"
+trap 'rm -rf "$STAGE"' EXIT
+STAGED=()
+i=0
+IFS=: read -r -a ENTRIES <<< "$CP"
+for entry in "${ENTRIES[@]}"; do
+  if [ -d "$entry" ]; then
+    cp -r "$entry" "$STAGE/$i"
+    STAGED+=("$STAGE/$i")
+    i=$((i + 1))
+  else
+    STAGED+=("$entry")
+  fi
+done
+CP="$(IFS=:; echo "${STAGED[*]}")"
+
 ARGS=("$@")
 if [ ${#ARGS[@]} -eq 0 ]; then
   ARGS=(--write docs/benchmarks.md)
 fi
-exec flock /tmp/sluice-kernel.lock java -Xmx1g -cp "$CP" io.sluice.app.bench.NftablesBenchmarkDriver "${ARGS[@]}"
+flock /tmp/sluice-kernel.lock java -Xmx1g -cp "$CP" io.sluice.app.bench.NftablesBenchmarkDriver "${ARGS[@]}"
