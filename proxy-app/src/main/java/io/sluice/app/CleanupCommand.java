@@ -22,7 +22,7 @@ public final class CleanupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", paramLabel = "iptables|ipvs", description = "Backend whose state to remove (default: the config's mode, else iptables).")
+    @Option(names = "--backend", paramLabel = "iptables|ipvs|nftables", description = "Backend whose state to remove (default: the config's mode, else iptables).")
     String backend;
 
     @Mixin

@@ -24,7 +24,7 @@ public final class DumpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", paramLabel = "iptables|ipvs", description = "Backend to render (default: the config's mode, else iptables).")
+    @Option(names = "--backend", paramLabel = "iptables|ipvs|nftables", description = "Backend to render (default: the config's mode, else iptables).")
     String backend;
 
     @Option(names = "--objects", paramLabel = "FILE", required = true, arity = "1..*",

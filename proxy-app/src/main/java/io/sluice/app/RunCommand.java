@@ -47,7 +47,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     private static final Duration FILE_POLL_INTERVAL = Duration.ofSeconds(1);
     private static final Duration INITIAL_SYNC_TIMEOUT = Duration.ofMinutes(5);
 
-    @Option(names = "--backend", paramLabel = "iptables|ipvs", description = "Backend (default: the config's mode, else iptables).")
+    @Option(names = "--backend", paramLabel = "iptables|ipvs|nftables", description = "Backend (default: the config's mode, else iptables).")
     String backend;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig of the API server (default: in-cluster).")
@@ -100,6 +100,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         ChangeTracker tracker = new ChangeTracker(cfg.hostnameOverride());
         FullSyncRequests fullSyncRequests = new FullSyncRequests();
         BackendContext ctx = new BackendContext(cfg, metrics, KernelAssumptions.PROBE, null, fullSyncRequests);
+        if (!dryRun) {
+            ModeSwitchCleanup.run(cfg.mode(), ctx);
+        }
         try (ProxyBackend proxyBackend = Backends.provider(cfg.mode()).create(ctx);
              SyncEngine engine = SyncEngine.builder(tracker, proxyBackend).config(cfg).metrics(metrics)
                      .ipFamilies(families).dryRun(dryRun).fullSyncRequests(fullSyncRequests).build();

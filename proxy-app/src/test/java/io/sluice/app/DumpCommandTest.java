@@ -100,10 +100,81 @@ class DumpCommandTest {
 
     @Test
     void anUnknownBackendIsAUsageError() {
-        CliRunner r = CliRunner.run("dump", "--backend", "nftables", "--objects", EXAMPLE.toString());
+        CliRunner r = CliRunner.run("dump", "--backend", "kernelspace", "--objects", EXAMPLE.toString());
 
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("nftables");
+        assertThat(r.err()).contains("kernelspace");
+    }
+
+    /**
+     * upstream's TestOverallNFTablesRules through the CLI, as the vectors' README prescribes: the vector's objects plus
+     * the Node and a ServiceCIDR, {@code mode: nftables}; the {@code add} lines of the IPv4 transaction, sorted as
+     * upstream sorts, equal the expected state (mark spelled {@code 0x00004000} by real kube-proxy, {@code 0x4000} by
+     * the test). Twice: byte-identical.
+     */
+    @Test
+    void theNftablesDumpMatchesUpstreamsOverallVector(@TempDir Path dir) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode vector;
+        try (var in = getClass().getResourceAsStream("/conformance/nftables/overall-nftables-rules.input.json")) {
+            vector = json.readTree(in);
+        }
+        var items = json.createArrayNode();
+        vector.at("/steps/0/objects").forEach(items::add);
+        items.add(json.readTree("""
+                {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "test-node"},
+                 "status": {"addresses": [{"type": "InternalIP", "address": "192.168.0.2"}]}}"""));
+        items.add(json.readTree("""
+                {"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR", "metadata": {"name": "kubernetes"},
+                 "spec": {"cidrs": ["172.30.0.0/16"]}}"""));
+        Path objects = dir.resolve("objects.json");
+        Files.writeString(objects, json.writeValueAsString(json.createObjectNode().put("apiVersion", "v1")
+                .put("kind", "List").set("items", items)));
+        Path config = Files.writeString(dir.resolve("config.yaml"), """
+                apiVersion: kubeproxy.config.k8s.io/v1alpha1
+                kind: KubeProxyConfiguration
+                mode: nftables
+                hostnameOverride: test-node
+                clusterCIDR: 10.0.0.0/8
+                detectLocalMode: ClusterCIDR
+                nftables:
+                  masqueradeBit: 14
+                  masqueradeAll: false
+                """);
+
+        CliRunner r = CliRunner.run("dump", "--backend", "nftables", "--objects", objects.toString(),
+                "--config", config.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> adds = r.out().lines().filter(l -> l.startsWith("add ")).map(l -> l.replace("0x00004000", "0x4000"))
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        String expected;
+        try (var in = getClass().getResourceAsStream("/conformance/nftables/overall-nftables-rules.expected.sorted.txt")) {
+            expected = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(String.join("\n", sortLikeUpstream(adds)) + "\n").isEqualTo(expected);
+        assertThat(CliRunner.run("dump", "--backend", "nftables", "--objects", objects.toString(),
+                "--config", config.toString()).out()).isEqualTo(r.out());
+    }
+
+    /** pkg/proxy/nftables/helpers_test.go sortNFTablesTransaction (stable sort by object type, then name). */
+    private static List<String> sortLikeUpstream(List<String> lines) {
+        List<String> order = List.of("table", "chain", "rule", "set", "map", "element");
+        lines.sort((a, b) -> {
+            String[] wa = a.split(" ");
+            String[] wb = b.split(" ");
+            int ta = order.indexOf(wa[1]) < 0 ? order.size() : order.indexOf(wa[1]);
+            int tb = order.indexOf(wb[1]) < 0 ? order.size() : order.indexOf(wb[1]);
+            if (ta != tb) {
+                return Integer.compare(ta, tb);
+            }
+            int n = wa[4].compareTo(wb[4]);
+            if (n != 0) {
+                return n;
+            }
+            return wa[1].equals("rule") ? 0 : a.compareTo(b);
+        });
+        return lines;
     }
 
     @Test

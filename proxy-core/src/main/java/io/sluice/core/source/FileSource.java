@@ -136,6 +136,7 @@ public final class FileSource {
             case "Service v1" -> Service.class;
             case "EndpointSlice discovery.k8s.io/v1" -> EndpointSlice.class;
             case "Node v1" -> Node.class;
+            case "ServiceCIDR networking.k8s.io/v1" -> io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR.class;
             default -> null;
         };
         if (type == null) {

@@ -25,6 +25,7 @@ public final class ObjectDispatcher {
     private final ServiceConverter services;
     private final EndpointSliceConverter slices;
     private final NodeConverter nodes;
+    private final InvalidObjectListener listener;
 
     public ObjectDispatcher(ProxyEventHandler handler, String proxyName, InvalidObjectListener listener) {
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -32,6 +33,7 @@ public final class ObjectDispatcher {
         this.services = new ServiceConverter(selector, listener);
         this.slices = new EndpointSliceConverter(selector, listener);
         this.nodes = new NodeConverter(listener);
+        this.listener = listener;
     }
 
     public ProxyEventHandler handler() {
@@ -48,6 +50,8 @@ public final class ObjectDispatcher {
                     () -> id.ifPresent(handler::onEndpointSliceDelete));
         } else if (obj instanceof Node n) {
             nodes.convert(n).ifPresent(handler::onNodeUpsert);
+        } else if (obj instanceof io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR sc) {
+            ServiceCIDRConverter.convert(sc, listener).ifPresent(c -> handler.onServiceCIDRUpsert(c.name(), c.cidrs()));
         }
     }
 
@@ -59,6 +63,9 @@ public final class ObjectDispatcher {
             EndpointSliceConverter.identity(es).ifPresent(handler::onEndpointSliceDelete);
         } else if (obj instanceof Node n && n.getMetadata() != null && n.getMetadata().getName() != null) {
             handler.onNodeUpsert(new NodeInfo(n.getMetadata().getName(), List.of(), new TreeMap<>(), true));
+        } else if (obj instanceof io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR sc
+                && sc.getMetadata() != null && sc.getMetadata().getName() != null) {
+            handler.onServiceCIDRDelete(sc.getMetadata().getName());
         }
     }
 }

@@ -24,5 +24,16 @@ public interface ProxyEventHandler {
 
     void onNodeUpsert(NodeInfo node);
 
+    /**
+     * A {@code networking.k8s.io/v1} ServiceCIDR and its canonical {@code spec.cidrs} (kube-proxy's ServiceCIDRConfig).
+     * Default: ignored.
+     */
+    default void onServiceCIDRUpsert(String name, java.util.List<String> cidrs) {
+    }
+
+    /** A ServiceCIDR was deleted. Default: ignored. */
+    default void onServiceCIDRDelete(String name) {
+    }
+
     void onInitialSyncDone();
 }

@@ -70,6 +70,8 @@ public final class ChangeTracker implements ProxyEventHandler, io.sluice.core.sy
     private NodeInfo nodeAtDrain;
     private ProxySnapshot lastSnapshot;
     private boolean dirty = true;
+    /** ServiceCIDR name → its CIDRs; the snapshot carries their union. */
+    private final java.util.TreeMap<String, List<String>> serviceCIDRs = new java.util.TreeMap<>();
 
     private long totalServiceChanges;
     private long totalEndpointChanges;
@@ -179,6 +181,25 @@ public final class ChangeTracker implements ProxyEventHandler, io.sluice.core.sy
         notifyIf(changed);
     }
 
+    /**
+     * Records a ServiceCIDR. As in kube-proxy, a change does not trigger a sync by itself: nftables mode writes the
+     * service CIDRs with its fixed rules, on the next full sync.
+     */
+    @Override
+    public void onServiceCIDRUpsert(String name, List<String> cidrs) {
+        synchronized (lock) {
+            List<String> old = serviceCIDRs.put(name, List.copyOf(cidrs));
+            dirty |= !cidrs.equals(old);
+        }
+    }
+
+    @Override
+    public void onServiceCIDRDelete(String name) {
+        synchronized (lock) {
+            dirty |= serviceCIDRs.remove(name) != null;
+        }
+    }
+
     @Override
     public void onInitialSyncDone() {
         boolean first;
@@ -255,7 +276,9 @@ public final class ChangeTracker implements ProxyEventHandler, io.sluice.core.sy
 
     private ProxySnapshot snapshotLocked() {
         if (dirty || lastSnapshot == null) {
-            lastSnapshot = new ProxySnapshot(allPorts, allEndpoints, node);
+            TreeSet<String> cidrs = new TreeSet<>();
+            serviceCIDRs.values().forEach(cidrs::addAll);
+            lastSnapshot = new ProxySnapshot(allPorts, allEndpoints, node, List.copyOf(cidrs));
             dirty = false;
         }
         return lastSnapshot;

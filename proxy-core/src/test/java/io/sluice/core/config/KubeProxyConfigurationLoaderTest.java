@@ -227,7 +227,7 @@ class KubeProxyConfigurationLoaderTest {
             ipvs:\\n  tcpTimeout: -1s         | ipvs.tcpTimeout: must be greater than or equal to 0, got -1s
             mode: kernelspace                 | mode: mode "kernelspace" is not supported by Sluice (supported: iptables, ipvs, nftables)
             mode: userspace                   | mode: must be one of "", iptables, ipvs, nftables, got "userspace"
-            nftables:\n  masqueradeBit: 32     | nftables.masqueradeBit: must be between 0 and 31, got 32
+            nftables:\\n  masqueradeBit: 32     | nftables.masqueradeBit: must be between 0 and 31, got 32
             clusterCIDR: 10.244.0.0           | clusterCIDR: must be a CIDR or a comma-separated dual-stack pair of CIDRs, got "10.244.0.0"
             clusterCIDR: 10.0.0.0/8,10.1.0.0/16 | clusterCIDR: at most one CIDR per IP family (a dual-stack pair), got "10.0.0.0/8,10.1.0.0/16"
             detectLocalMode: PodCIDR          | detectLocalMode: must be one of ClusterCIDR, NodeCIDR, BridgeInterface, InterfaceNamePrefix, got "PodCIDR"
