@@ -102,9 +102,13 @@ public final class NftablesBenchmark {
             }
             long[] sorted = partial.clone();
             Arrays.sort(sorted);
-            out.add("partial_ms=" + ms(sorted[PARTIAL_SYNCS / 2]));
+            int median = 0;
+            while (partial[median] != sorted[PARTIAL_SYNCS / 2]) {
+                median++;
+            }
+            out.add("partial_ms=" + ms(partial[median]));
             out.add("partial_all_ms=" + String.join("/", Arrays.stream(partial).mapToObj(NftablesBenchmark::ms).toList()));
-            out.add("partial_tx=" + partialTx.get(PARTIAL_SYNCS / 2));
+            out.add("partial_tx=" + partialTx.get(median));
             out.add("partial_was_partial=" + allPartial);
 
             long[] latency = connectTimes();

@@ -135,7 +135,7 @@ final class NftablesBenchmarkReport {
 
     /** Replaces the "## nftables" section of {@code file} (up to the next "## " heading), or appends it. */
     static void replaceSection(Path file, String section) throws IOException {
-        String text = Files.readString(file);
+        String text = Files.exists(file) ? Files.readString(file) : "";
         int start = text.indexOf("\n" + HEADING + "\n");
         if (start < 0) {
             Files.writeString(file, text.stripTrailing() + "\n\n" + section);

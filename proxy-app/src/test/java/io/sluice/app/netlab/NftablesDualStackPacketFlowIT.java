@@ -44,6 +44,8 @@ class NftablesDualStackPacketFlowIT {
     private static final String EXTERNAL6 = "fd00:60::100";
     private static final String LB6 = "2001:db8:100::10";
     private static final String STICKY6 = "fd00:96::42";
+    /** An IPv6-only service whose one endpoint is pod-a, this node's pod. */
+    private static final String SELF6 = "fd00:96::43";
     /** The node's IPv6 address on client2's link: not its primary IPv6 address. */
     private static final String NODE_SECONDARY_IP6 = "fd00:192:168:51::1";
     /** Inside the IPv6 ServiceCIDR, held by no Service; pod-c owns it (see {@link NetLab#routeToPod}). */
@@ -106,6 +108,8 @@ class NftablesDualStackPacketFlowIT {
                 .service("t", "sticky", "10.96.7.42", TCP80.formatted(""), DUAL.formatted("10.96.7.42", STICKY6)
                         + ",\"sessionAffinity\":\"ClientIP\",\"sessionAffinityConfig\":{\"clientIP\":{\"timeoutSeconds\":300}}", "")
                 .slice6("t", "sticky", "TCP", 8080, ep(a6, "node-a"), ep(b6, "node-b"), ep(c6, "node-c"))
+                .service("t", "self6", SELF6, TCP80.formatted(""), SINGLE6.formatted(SELF6), "")
+                .slice6("t", "self6", "TCP", 8080, ep(a6, "node-a"))
                 .service("t", "empty", "10.96.7.11", TCP80.formatted(""), DUAL.formatted("10.96.7.11", EMPTY6), "");
     }
 
@@ -202,18 +206,22 @@ class NftablesDualStackPacketFlowIT {
     void offClusterIpv6TrafficIsMasqueradedButPodTrafficIsNot() {
         assertThat(sources(lab.connect("client", WEB6, 80, 10, false, 2.0))).as(table6())
                 .containsExactly(NetLab.POD_GATEWAY6);
-        List<String> fromPod = lab.connect("pod-b", WEB6, 80, 30, false, 2.0).stream()
-                .filter(r -> !r.startsWith("OK pod-b ")).toList();
-        assertThat(fromPod).as(table6()).isNotEmpty().allMatch(r -> r.startsWith("OK "));
-        assertThat(sources(fromPod)).containsExactly(b6);
+        // pod-a is this node's endpoint: only local endpoints are in hairpin-connections (see NftablesPacketFlowIT).
+        List<String> fromPod = lab.connect("pod-a", WEB6, 80, 30, false, 2.0);
+        assertThat(fromPod).as(table6()).allMatch(r -> r.startsWith("OK "));
+        List<String> toOthers = fromPod.stream().filter(r -> !r.startsWith("OK pod-a ")).toList();
+        assertThat(toOthers).isNotEmpty();
+        assertThat(sources(toOthers)).containsExactly(a6);
     }
 
     /** hairpin-connections in the ip6 table ({@code ipv6_addr . ipv6_addr . inet_proto . inet_service}). */
     @Test
     @Order(1)
     void hairpinTrafficOverIpv6IsMasqueraded() {
-        assertThat(lab.connect("pod-b", V6ONLY, 80, 3, false, 2.0)).as(table6())
-                .containsOnly("OK pod-b " + NetLab.POD_GATEWAY6);
+        assertThat(lab.connect("pod-a", SELF6, 80, 3, false, 2.0)).as(table6())
+                .containsOnly("OK pod-a " + NetLab.POD_GATEWAY6);
+        assertThat(NftRuleset.of(lab, "ip6").elementsOf("hairpin-connections"))
+                .contains(a6 + " . " + a6 + " . tcp . 8080");
     }
 
     @Test
