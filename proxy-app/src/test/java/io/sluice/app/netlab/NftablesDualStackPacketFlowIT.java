@@ -133,6 +133,7 @@ class NftablesDualStackPacketFlowIT {
         assertThat(NftRuleset.of(lab, "ip6").chainsContaining("-t/v6only/")).as(table6()).isNotEmpty();
     }
 
+    /** The ip6 table's {@code numgen random mod N map} DNAT ({@code dnat ip6 addr . port to …}), per family. */
     @Test
     @Order(1)
     void anIpv6ClusterIpBalancesOverAllIpv6Endpoints() {
@@ -153,6 +154,7 @@ class NftablesDualStackPacketFlowIT {
         assertThat(backends(v6)).as(table6()).containsExactlyInAnyOrder("pod-a", "pod-b");
     }
 
+    /** A SingleStack IPv6 Service exists only for the IPv6 proxier (its table), for clients and pods alike. */
     @Test
     @Order(1)
     void anIpv6OnlyServiceWorksFromClientsAndPods() {
@@ -175,6 +177,7 @@ class NftablesDualStackPacketFlowIT {
                 .noneMatch(r -> r.startsWith("OK "));
     }
 
+    /** eTP=Local over IPv6: {@code local-…} chain, no masquerade, the client's IPv6 address reaches the pod. */
     @Test
     @Order(1)
     void externalTrafficPolicyLocalOverIpv6KeepsTheClientAddressAndUsesTheLocalEndpoint() {
@@ -201,6 +204,7 @@ class NftablesDualStackPacketFlowIT {
         assertThat(lab.connect("client", UNALLOCATED6, 8080, 2, false, 1.0)).as(table6()).containsOnly("ERR TIMEOUT");
     }
 
+    /** The ip6 table's {@code ip6 daddr @cluster-ips ip6 saddr != fd00:10:244::/48} masquerade mark. */
     @Test
     @Order(1)
     void offClusterIpv6TrafficIsMasqueradedButPodTrafficIsNot() {
@@ -224,6 +228,7 @@ class NftablesDualStackPacketFlowIT {
                 .contains(a6 + " . " + a6 + " . tcp . 8080");
     }
 
+    /** externalIPs are filtered to the proxier's family: each table maps only its own family's addresses. */
     @Test
     @Order(1)
     void anIpv6ExternalIpReachesTheServiceAndEachFamilyKeepsItsOwnExternalIps() {
@@ -232,6 +237,7 @@ class NftablesDualStackPacketFlowIT {
         assertThat(lab.connect("client", "192.168.60.100", 80, 5, false, 2.0)).containsOnly("OK pod-c " + NetLab.POD_GATEWAY);
     }
 
+    /** firewall-ips and {@code ip6 saddr != { fd00:192:168:50::/64 } drop}, pre-DNAT, per family. */
     @Test
     @Order(1)
     void ipv6LoadBalancerSourceRangesAdmitTheAllowedClientAndDropOthers() {
@@ -240,6 +246,7 @@ class NftablesDualStackPacketFlowIT {
         assertThat(lab.connect("client2", "198.51.100.10", 80, 2, false, 1.0)).containsOnly("ERR TIMEOUT");
     }
 
+    /** ClientIP affinity over IPv6: {@code ipv6_addr} affinity sets, {@code update @affinity-… { ip6 saddr }}. */
     @Test
     @Order(1)
     void sessionAffinityOverIpv6KeepsAClientOnOneEndpoint() {

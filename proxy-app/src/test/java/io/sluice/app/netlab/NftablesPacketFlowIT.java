@@ -133,6 +133,7 @@ class NftablesPacketFlowIT {
         assertThat(backends(replies)).as(table()).containsExactlyInAnyOrder("pod-a", "pod-b", "pod-c");
     }
 
+    /** UDP service ports: {@code service-ips { ip . udp . 53 : goto service-… }}, DNAT with {@code meta l4proto udp}. */
     @Test
     @Order(1)
     void udpClusterIpReachesItsEndpoints() {
