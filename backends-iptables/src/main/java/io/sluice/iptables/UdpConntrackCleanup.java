@@ -26,11 +26,11 @@ import java.util.Set;
  *       per service IP and {@code -D -p udp --orig-port-dst NODEPORT}.</li>
  * </ul>
  */
-final class UdpConntrackCleanup {
+public final class UdpConntrackCleanup {
     private UdpConntrackCleanup() {
     }
 
-    static List<List<String>> staleEntries(ProxySnapshot before, ProxySnapshot after, IpFamily family) {
+    public static List<List<String>> staleEntries(ProxySnapshot before, ProxySnapshot after, IpFamily family) {
         Set<List<String>> out = new LinkedHashSet<>();
         if (before == null) {
             return List.of();

@@ -13,7 +13,6 @@ import io.sluice.nftables.exec.Nft;
 import io.sluice.nftables.exec.NftException;
 import io.sluice.nftables.exec.TableNames;
 import io.sluice.nftables.model.NftFamily;
-import io.sluice.nftables.model.Operation;
 import io.sluice.nftables.model.Transaction;
 import io.sluice.nftables.render.NftablesRenderOptions;
 import io.sluice.nftables.render.NftablesRenderer;
@@ -61,6 +60,7 @@ public final class NftablesBackend implements ProxyBackend {
     private final BackendContext context;
     private final Nft nft;
     private final UnaryOperator<NftablesRenderOptions> optionsOverride;
+    private final ConntrackDeleter conntrack;
     private final Map<IpFamily, FamilyState> states = new EnumMap<>(IpFamily.class);
 
     public NftablesBackend(BackendContext context, Nft nft) {
@@ -72,9 +72,25 @@ public final class NftablesBackend implements ProxyBackend {
      *                        fixtures, e.g. the mark {@code 0x4000})
      */
     public NftablesBackend(BackendContext context, Nft nft, UnaryOperator<NftablesRenderOptions> optionsOverride) {
+        this(context, nft, optionsOverride, args -> null);
+    }
+
+    /**
+     * @param conntrack deletes the UDP conntrack entries a sync made stale ({@code conntrack -D ARGS}); returns null on
+     *                  success or the error text
+     */
+    public NftablesBackend(BackendContext context, Nft nft, UnaryOperator<NftablesRenderOptions> optionsOverride,
+                           ConntrackDeleter conntrack) {
         this.context = Objects.requireNonNull(context, "context");
         this.nft = Objects.requireNonNull(nft, "nft");
         this.optionsOverride = Objects.requireNonNull(optionsOverride, "optionsOverride");
+        this.conntrack = Objects.requireNonNull(conntrack, "conntrack");
+    }
+
+    /** Runs one {@code conntrack -D} deletion; null on success, else the error. */
+    @FunctionalInterface
+    public interface ConntrackDeleter {
+        String delete(List<String> args);
     }
 
     @Override
@@ -173,6 +189,7 @@ public final class NftablesBackend implements ProxyBackend {
         private boolean firstFullSync = true;
         private Instant lastFullSync = Instant.EPOCH;
         private int lastOperations;
+        private ProxySnapshot lastApplied;
 
         FamilyState(IpFamily family) {
             this.family = family;
@@ -231,6 +248,8 @@ public final class NftablesBackend implements ProxyBackend {
             }
             committed = plan.afterSuccess();
             lastOperations = tx.size();
+            clearStaleConntrack(lastApplied, request.snapshot());
+            lastApplied = request.snapshot();
             needFull = false;
             if (full) {
                 lastFullSync = now;
@@ -245,6 +264,20 @@ public final class NftablesBackend implements ProxyBackend {
             return new SyncResult(full, bytes + (tx.isEmpty() ? 0 : tx.text().length()));
         }
 
+        /**
+         * kube-proxy's conntrack.CleanStaleEntries after a successful sync (shared with iptables mode): UDP flows to
+         * removed endpoints, or to services that just got endpoints, would otherwise keep their old translation.
+         */
+        private void clearStaleConntrack(ProxySnapshot before, ProxySnapshot after) {
+            for (List<String> args : io.sluice.iptables.UdpConntrackCleanup.staleEntries(before, after, family)) {
+                String err = conntrack.delete(args);
+                if (err != null) {
+                    LOG.warn("stale UDP conntrack entries not cleared: {}", err);
+                    context.metrics().backendError("nftables", "conntrack");
+                }
+            }
+        }
+
         private void fail(String what, NftException e) throws SyncException {
             context.metrics().nftablesSyncFailure(family);
             needFull = true;
@@ -254,8 +287,4 @@ public final class NftablesBackend implements ProxyBackend {
         }
     }
 
-    /** Package-private for tests: the operations of the setup part of a rendered table. */
-    static List<Operation> setupOf(RenderedTable t) {
-        return t.setup();
-    }
 }

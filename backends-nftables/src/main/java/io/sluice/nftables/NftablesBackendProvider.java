@@ -6,7 +6,10 @@ import io.sluice.core.backend.ProxyBackend;
 import io.sluice.core.exec.ProcessCommandRunner;
 import io.sluice.nftables.exec.ProcessNft;
 
+import io.sluice.iptables.exec.Conntrack;
+
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** {@code --backend nftables} / {@code mode: nftables}: the host's {@code nft}, first run on the first sync. */
 public final class NftablesBackendProvider implements BackendProvider {
@@ -17,6 +20,8 @@ public final class NftablesBackendProvider implements BackendProvider {
 
     @Override
     public ProxyBackend create(BackendContext context) {
-        return new NftablesBackend(context, new ProcessNft(new ProcessCommandRunner(), List.of()));
+        ProcessCommandRunner runner = new ProcessCommandRunner();
+        return new NftablesBackend(context, new ProcessNft(runner, List.of()), UnaryOperator.identity(),
+                new Conntrack(runner)::delete);
     }
 }

@@ -33,13 +33,18 @@ class NftablesBackendTest {
     private final FakeNft nft = new FakeNft();
     private final ManualTime time = new ManualTime();
     private final RecordingMetrics metrics = new RecordingMetrics();
+    private final List<List<String>> conntrackDeletes = new java.util.ArrayList<>();
     private NftablesBackend backend;
     private Snapshots cluster;
 
     @BeforeEach
     void setUp() {
         ProxyConfig cfg = ProxyConfig.defaults(Snapshots.NODE).withMode("nftables");
-        backend = new NftablesBackend(new BackendContext(cfg, metrics, null, time.clock(), null), nft);
+        backend = new NftablesBackend(new BackendContext(cfg, metrics, null, time.clock(), null), nft,
+                java.util.function.UnaryOperator.identity(), args -> {
+                    conntrackDeletes.add(args);
+                    return null;
+                });
         cluster = new Snapshots()
                 .service(clusterIP("ns", "a", "10.96.0.1"), ep("10.244.1.1", Snapshots.NODE))
                 .service(clusterIP("ns", "b", "10.96.0.2"), ep("10.244.2.1", "node-b"), ep("10.244.2.2", "node-b"));
@@ -213,6 +218,24 @@ class NftablesBackendTest {
                 .contains("meta l4proto tcp dnat ip6 addr . port to numgen random mod 1 map { 0 : fd00:244::1 . 8080 }")
                 .doesNotContain("10.96.0.1");
         assertThat(state()).doesNotContain("fd00::10");
+    }
+
+    @Test
+    void staleUdpConntrackEntriesAreDeletedAfterASuccessfulSync() throws Exception {
+        io.sluice.core.model.ServicePort dns = new io.sluice.core.model.ServicePort(
+                io.sluice.core.model.ServicePortName.of("kube-system", "dns", "dns", io.sluice.core.model.Protocol.UDP),
+                io.sluice.core.model.ServiceType.ClusterIP, List.of("10.96.0.10"), 53, 0, List.of(), List.of(),
+                List.of(), io.sluice.core.model.TrafficPolicy.Cluster, io.sluice.core.model.TrafficPolicy.Cluster,
+                io.sluice.core.model.SessionAffinity.NONE, 0, "");
+        cluster.service(dns, ep("10.244.5.1", "node-b"), ep("10.244.5.2", "node-b"));
+        sync(cluster.build(), Set.of());
+        conntrackDeletes.clear();
+
+        cluster.service(dns, ep("10.244.5.1", "node-b"));
+        sync(cluster.build(), Set.of(new NamespacedName("kube-system", "dns")));
+
+        assertThat(conntrackDeletes).containsExactly(List.of("-D", "-p", "udp", "--orig-dst", "10.96.0.10",
+                "--orig-port-dst", "53", "--dst-nat", "10.244.5.2"));
     }
 
     static String hashOf(String base) {

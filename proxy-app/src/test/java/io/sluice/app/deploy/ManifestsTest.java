@@ -216,6 +216,7 @@ class ManifestsTest {
                 "/services", Set.of("list", "watch"),
                 "discovery.k8s.io/endpointslices", Set.of("list", "watch"),
                 "/nodes", Set.of("get", "list", "watch"),
+                "networking.k8s.io/servicecidrs", Set.of("list", "watch"),
                 "/events", Set.of("create", "patch"),
                 "events.k8s.io/events", Set.of("create", "patch")));
 

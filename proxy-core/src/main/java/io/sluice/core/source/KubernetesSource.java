@@ -115,6 +115,22 @@ public final class KubernetesSource implements AutoCloseable {
         start(serviceInformer, serviceForwarder);
         start(sliceInformer, sliceForwarder);
         start(nodeInformer, new Forwarder<>("Node"));
+        // kube-proxy's ServiceCIDRConfig: nftables mode drops traffic to unallocated addresses of the service CIDRs.
+        // Watched only where the API server serves networking.k8s.io/v1 ServiceCIDR (Kubernetes >= 1.33); like the
+        // Node informer it does not gate the initial sync.
+        if (servesServiceCIDRs()) {
+            start(client.network().v1().serviceCIDRs().runnableInformer(resyncMillis),
+                    new Forwarder<io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR>("ServiceCIDR"));
+        }
+    }
+
+    private boolean servesServiceCIDRs() {
+        try {
+            return client.supports(io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR.class);
+        } catch (RuntimeException e) {
+            LOG.info("Not watching ServiceCIDRs (API discovery failed: {})", e.toString());
+            return false;
+        }
     }
 
     private <T extends HasMetadata> void start(SharedIndexInformer<T> informer, Forwarder<T> forwarder) {

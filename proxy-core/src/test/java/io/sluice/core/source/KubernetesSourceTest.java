@@ -67,6 +67,29 @@ class KubernetesSourceTest {
     }
 
     @Test
+    void serviceCidrsFlowIntoTheSnapshot() {
+        // Given two ServiceCIDR objects, one with a malformed CIDR
+        client.resource(new io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDRBuilder()
+                .withNewMetadata().withName("kubernetes").endMetadata()
+                .withNewSpec().withCidrs("10.96.0.0/16", "fd00:96::/108").endSpec().build()).create();
+        client.resource(new io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDRBuilder()
+                .withNewMetadata().withName("extra").endMetadata()
+                .withNewSpec().withCidrs("10.100.0.0/16", "bogus").endSpec().build()).create();
+
+        // When the source starts
+        start("");
+
+        // Then the snapshot carries their union, canonical and sorted, and the bad CIDR is counted
+        await().atMost(PATIENCE).until(() -> tracker.currentSnapshot().serviceCIDRs().size() == 3);
+        assertThat(tracker.currentSnapshot().serviceCIDRs())
+                .containsExactly("10.100.0.0/16", "10.96.0.0/16", "fd00:96::/108");
+
+        // And deleting one removes its CIDRs
+        client.network().v1().serviceCIDRs().withName("extra").delete();
+        await().atMost(PATIENCE).until(() -> tracker.currentSnapshot().serviceCIDRs().size() == 2);
+    }
+
+    @Test
     void servicesAndMultiSliceEndpointsFlowIntoTheTracker() {
         // Given a Service with two EndpointSlices
         create(service("ns1", "svc1"));
