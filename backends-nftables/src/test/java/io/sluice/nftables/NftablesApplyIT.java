@@ -125,6 +125,29 @@ class NftablesApplyIT {
     }
 
     @Test
+    void aRestartedProcessTakesOverTheTableAndRemovesWhatItNoLongerNeeds() throws SyncException {
+        String ns = namespace("restart");
+        ManualTime time = new ManualTime();
+        Snapshots cluster = new Snapshots()
+                .service(clusterIP("ns", "a", "10.96.0.1"), ep("10.244.1.1", Snapshots.NODE))
+                .service(clusterIP("ns", "b", "10.96.0.2"), ep("10.244.2.1", "node-b"));
+        backend(ns, time).sync(new SyncRequest(cluster.build(), Set.of(), true));
+        String chainB = "service-" + NftablesBackendTest.hashOf("ns/b/tcp/http") + "-ns/b/tcp/http";
+
+        // A new process (first sync: base chains re-created) with ns/b gone.
+        NftablesBackend restarted = backend(ns, time);
+        cluster.remove(Snapshots.spn("ns", "b", "http"));
+        time.advance(Duration.ofSeconds(1));
+        restarted.sync(new SyncRequest(cluster.build(), Set.of(), true));
+        assertThat(listTable(ns)).contains("chain " + chainB).doesNotContain("10.96.0.2 . tcp")
+                .contains("10.96.0.1 . tcp . 80");
+        time.advance(Duration.ofSeconds(2));
+        restarted.sync(new SyncRequest(cluster.build(), Set.of(), false));
+
+        assertThat(listTable(ns)).doesNotContain(chainB);
+    }
+
+    @Test
     void upstreamsSyncRepeatedScenarioRunsAgainstTheKernel() throws SyncException {
         String ns = namespace("repeated");
         K8sFixture f = K8sFixture.load("sync-repeated.input.json");

@@ -36,6 +36,9 @@ public final class MetricNames {
             "kubeproxy_iptables_ct_state_invalid_dropped_packets_total";
     public static final String IPTABLES_LOCALHOST_NODEPORTS_ACCEPTED_PACKETS_TOTAL =
             "kubeproxy_iptables_localhost_nodeports_accepted_packets_total";
+    public static final String NFTABLES_SYNC_FAILURES_TOTAL = "kubeproxy_sync_proxy_rules_nftables_sync_failures_total";
+    public static final String NFTABLES_CLEANUP_FAILURES_TOTAL =
+            "kubeproxy_sync_proxy_rules_nftables_cleanup_failures_total";
     public static final String SLUICE_INVALID_OBJECTS_TOTAL = "sluice_invalid_objects_total";
     public static final String SLUICE_BACKEND_ERRORS_TOTAL = "sluice_backend_errors_total";
 
@@ -57,6 +60,8 @@ public final class MetricNames {
             IPTABLES_TOTAL,
             SYNC_PROXY_RULES_LAST_QUEUED_TIMESTAMP,
             SYNC_PROXY_RULES_LAST_TIMESTAMP,
+            NFTABLES_CLEANUP_FAILURES_TOTAL,
+            NFTABLES_SYNC_FAILURES_TOTAL,
             NO_LOCAL_ENDPOINTS_TOTAL,
             SERVICE_CHANGES_PENDING,
             SERVICE_CHANGES_TOTAL,

@@ -58,6 +58,8 @@ class ProxyMetricsTest {
         metrics.livezResponse(503);
         metrics.invalid("Service", "ns/bad", "invalid-cluster-ip");
         metrics.backendError("ipvs", "add-real-server");
+        metrics.nftablesSyncFailure(IpFamily.IPv4);
+        metrics.nftablesCleanupFailure(IpFamily.IPv4);
         metrics.nfacctCounter("ct_state_invalid_dropped_pkts", () -> 7);
         metrics.nfacctCounter("localhost_nps_accepted_pkts", () -> 3);
     }

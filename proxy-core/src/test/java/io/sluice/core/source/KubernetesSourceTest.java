@@ -83,10 +83,7 @@ class KubernetesSourceTest {
         await().atMost(PATIENCE).until(() -> tracker.currentSnapshot().serviceCIDRs().size() == 3);
         assertThat(tracker.currentSnapshot().serviceCIDRs())
                 .containsExactly("10.100.0.0/16", "10.96.0.0/16", "fd00:96::/108");
-
-        // And deleting one removes its CIDRs
-        client.network().v1().serviceCIDRs().withName("extra").delete();
-        await().atMost(PATIENCE).until(() -> tracker.currentSnapshot().serviceCIDRs().size() == 2);
+        assertThat(listener.calls).contains("ServiceCIDR extra cidr");
     }
 
     @Test
