@@ -48,6 +48,12 @@ public final class FallbackNft implements Nft {
         }
     }
 
+    /** The netlink applier's: the fallback only runs {@code nft} for what netlink cannot encode. */
+    @Override
+    public String version() throws NftException {
+        return netlink.version();
+    }
+
     @Override
     public TableNames listNames(NftFamily family, String table) throws NftException {
         try {

@@ -131,6 +131,16 @@ public final class NetlinkNft implements Nft, AutoCloseable {
         }
     }
 
+    /**
+     * No {@code nft} binary is involved: the version check of nftables mode (kube-proxy wants nft >= 1.0.1 for the
+     * syntax it writes) does not apply, and the kernel prerequisites are checked separately. Answers with the lowest
+     * version that passes, naming this applier.
+     */
+    @Override
+    public String version() {
+        return "nftables v1.0.1 (Sluice netlink applier, no nft binary)";
+    }
+
     @Override
     public TableNames listNames(NftFamily family, String table) throws NftException {
         int f = TransactionCompiler.nfproto(family);

@@ -37,6 +37,11 @@ class FallbackNftTest {
         }
 
         @Override
+        public String version() {
+            return "nftables v1.0.6 (Lester Gooch #5)";
+        }
+
+        @Override
         public TableNames listNames(NftFamily family, String table) {
             return TableNames.ABSENT;
         }

@@ -71,6 +71,11 @@ public final class NetlinkApplierBenchmark {
         }
 
         @Override
+        public String version() throws io.sluice.nftables.exec.NftException {
+            return inner.version();
+        }
+
+        @Override
         public io.sluice.nftables.exec.TableNames listNames(io.sluice.nftables.model.NftFamily family, String table)
                 throws io.sluice.nftables.exec.NftException {
             long t = System.nanoTime();

@@ -96,6 +96,19 @@ public final class ClusterObjects {
         return this;
     }
 
+    /**
+     * A ServiceCIDR (networking.k8s.io/v1, cluster-scoped): the ranges the API server allocates cluster IPs from.
+     * kube-proxy's nftables mode drops traffic to addresses in them that no Service holds (pkg/proxy/nftables/proxier.go
+     * setupNFTables, "Drop traffic to unallocated ClusterIPs"); other modes ignore the kind.
+     */
+    public ClusterObjects serviceCidr(String name, String... cidrs) {
+        items.add("""
+                {"apiVersion":"networking.k8s.io/v1","kind":"ServiceCIDR","metadata":{"name":"%s"},
+                 "spec":{"cidrs":[%s]}}""".formatted(name, java.util.Arrays.stream(cidrs).map(c -> '"' + c + '"')
+                .collect(java.util.stream.Collectors.joining(","))));
+        return this;
+    }
+
     public static Endpoint ep(String ip, String node) {
         return new Endpoint(ip, node, null);
     }

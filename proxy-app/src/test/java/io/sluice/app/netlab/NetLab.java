@@ -161,6 +161,33 @@ public final class NetLab implements AutoCloseable {
         return ip;
     }
 
+    /**
+     * Gives pod {@code name} the extra address {@code address} (on its loopback) and routes it from the node to that
+     * pod. Traffic to the address that the node neither rewrites nor stops is then answered by the pod, so a test can
+     * tell "dropped or rejected by the proxy's rules" apart from "not handled" (which would otherwise also time out
+     * or be refused somewhere else).
+     */
+    public void routeToPod(String name, String address) {
+        boolean v6 = address.contains(":");
+        String family = v6 ? "-6" : "-4";
+        in(ns(name), "ip", family, "addr", "add", address + (v6 ? "/128" : "/32"), "dev", "lo");
+        if (v6) {
+            // Neighbour discovery only answers for addresses of the asking link: route via the pod's own address.
+            inNode("ip", "-6", "route", "add", address + "/128", "via", podIp6(name), "dev", "vp" + podIndex(name));
+        } else {
+            // ARP answers for any local address (arp_ignore=0), so the link alone will do.
+            inNode("ip", "-4", "route", "add", address + "/32", "dev", "vp" + podIndex(name));
+        }
+    }
+
+    private int podIndex(String name) {
+        String ip = podIps.get(name);
+        if (ip == null) {
+            throw new IllegalArgumentException("no pod " + name);
+        }
+        return Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1));
+    }
+
     /** The IPv6 address of a pod of a {@link #createDualStack dual-stack} lab. */
     public String podIp6(String name) {
         String ip = podIps6.get(name);

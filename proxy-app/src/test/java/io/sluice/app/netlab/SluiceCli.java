@@ -58,15 +58,20 @@ public final class SluiceCli {
 
     /** The same for another {@code clusterCIDR}, e.g. the dual-stack pair {@code 10.244.0.0/16,fd00:10:244::/48}. */
     public static Path config(Path dir, String clusterCidr, String extraYaml) throws java.io.IOException {
+        return config(dir, "iptables", clusterCidr, extraYaml);
+    }
+
+    /** The same for another proxy {@code mode} ("iptables", "nftables"): the backend {@code sluice run} then uses. */
+    public static Path config(Path dir, String mode, String clusterCidr, String extraYaml) throws java.io.IOException {
         return Files.writeString(dir.resolve("config.yaml"), """
                 apiVersion: kubeproxy.config.k8s.io/v1alpha1
                 kind: KubeProxyConfiguration
-                mode: iptables
+                mode: %s
                 hostnameOverride: node-a
                 clusterCIDR: %s
                 detectLocalMode: ClusterCIDR
                 metricsBindAddress: 127.0.0.1:10249
                 healthzBindAddress: 127.0.0.1:10256
-                """.formatted(clusterCidr) + extraYaml);
+                """.formatted(mode, clusterCidr) + extraYaml);
     }
 }
