@@ -251,7 +251,8 @@ public final class IptablesBackend implements ProxyBackend {
                 boolean large = snapshot.endpointCount() > LARGE_CLUSTER_ENDPOINTS;
                 scanned = !large || full
                         || Duration.between(lastStaleChainScan, now).compareTo(context.config().syncPeriod()) > 0;
-                Set<String> existing = scanned ? chainsOf(ipt.save(Iptables.NAT)) : Set.of();
+                // Streamed: only the chain names are kept, never the table's text (tens of MiB at 10k services).
+                Set<String> existing = scanned ? ipt.declaredChains(Iptables.NAT) : Set.of();
                 RenderRequest rr = new RenderRequest(full, request.changedServices(), existing, topLevelRewrite,
                         lastTopLevel);
                 rendered = renderer(snapshot.node()).render(snapshot, rr);
@@ -262,8 +263,8 @@ public final class IptablesBackend implements ProxyBackend {
                 throw new SyncException(family + " iptables sync failed: " + e.getMessage(), e);
             }
             try {
-                if (!rendered.payload().isEmpty()) {
-                    ipt.restore(rendered.payload(), Optional.empty());
+                if (!rendered.restorePayload().isEmpty()) {
+                    ipt.restore(rendered.restorePayload(), Optional.empty());
                 } else {
                     LOG.debug("{} partial sync: nothing changed, no restore", family);
                 }
@@ -295,7 +296,7 @@ public final class IptablesBackend implements ProxyBackend {
             clearStaleConntrack(lastApplied, snapshot);
             lastApplied = snapshot;
             canary.start(context.config().syncPeriod());
-            return new FamilyResult(full, rendered.payload().length());
+            return new FamilyResult(full, rendered.restorePayload().length());
         }
 
         /**

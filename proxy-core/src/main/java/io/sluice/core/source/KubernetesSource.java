@@ -42,6 +42,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class KubernetesSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesSource.class);
+    private static final String NODE = "Node";
 
     private final KubernetesClient client;
     private final boolean ownsClient;
@@ -107,14 +108,16 @@ public final class KubernetesSource implements AutoCloseable {
                 KubeNames.printable(nodeName));
         serviceForwarder = new Forwarder<>("Service");
         sliceForwarder = new Forwarder<>("EndpointSlice");
-        serviceInformer = select(client.services().inAnyNamespace()).runnableInformer(resyncMillis);
+        // The caches keep identities only (IdentityOnlyStore): objects are converted as they arrive.
+        serviceInformer = select(client.services().inAnyNamespace()).runnableInformer(resyncMillis)
+                .itemStore(new IdentityOnlyStore<>(Service::new));
         sliceInformer = select(client.discovery().v1().endpointSlices().inAnyNamespace())
-                .runnableInformer(resyncMillis);
+                .runnableInformer(resyncMillis).itemStore(new IdentityOnlyStore<>(EndpointSlice::new));
         SharedIndexInformer<Node> nodeInformer = client.nodes().withField("metadata.name", nodeName)
                 .runnableInformer(resyncMillis);
         start(serviceInformer, serviceForwarder);
         start(sliceInformer, sliceForwarder);
-        start(nodeInformer, new Forwarder<>("Node"));
+        start(nodeInformer, new Forwarder<>(NODE));
     }
 
     private <T extends HasMetadata> void start(SharedIndexInformer<T> informer, Forwarder<T> forwarder) {
@@ -217,6 +220,10 @@ public final class KubernetesSource implements AutoCloseable {
 
         @Override
         public void onUpdate(T oldObj, T newObj) {
+            if (oldObj == newObj && !NODE.equals(kind)) {
+                // A resync replays the cache, which holds identity stubs (IdentityOnlyStore): nothing new to convert.
+                return;
+            }
             deliver(() -> dispatcher.upsert(newObj));
         }
 
