@@ -10,6 +10,10 @@
 #   scripts/bench-daemon.sh                         # 1000x10, 10000x10, 30000x4 on iptables-legacy; 1000x10 on nft
 #   scripts/bench-daemon.sh 1000x10:legacy          # chosen sizes (SIZExENDPOINTS:VARIANT ...)
 #   SLUICE_LAB_JAR=/tmp/old.jar SLUICE_LAB_LABEL=before scripts/bench-daemon.sh 10000x10:legacy
+#   scripts/bench-daemon.sh --reliability [SIZE]   # the reliability suite (io.sluice.app.lab.ReliabilityLab) at
+#                                                   # SIZE (default 10000x10): API server away 5 min, xtables lock
+#                                                   # 15 s, failing iptables-restore, 1,000 changes/min for 5 min,
+#                                                   # kill -9 x3, under traffic; rewrites docs/reliability.md
 # Results (properties, daemon logs, class histograms) go to target/daemon-lab/; the report covers every label there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +33,15 @@ if [ ! -w /sys/fs/cgroup/memory/cgroup.procs ]; then
   exit 1
 fi
 
+RELIABILITY=""
+if [ "${1:-}" = "--reliability" ]; then
+  RELIABILITY=1
+  shift
+fi
 SIZES=("$@")
+if [ -n "$RELIABILITY" ] && [ ${#SIZES[@]} -eq 0 ]; then
+  SIZES=(10000x10:legacy)
+fi
 if [ ${#SIZES[@]} -eq 0 ]; then
   SIZES=(1000x10:legacy 10000x10:legacy 30000x4:legacy 1000x10:nft)
 fi
@@ -59,12 +71,23 @@ for size in "${SIZES[@]}"; do
   ip netns add "$NS"
   ip netns exec "$NS" ip link set lo up
   echo "== daemon lab: $services services x $endpoints endpoints, iptables-$variant, label $LABEL"
-  flock /tmp/sluice-kernel.lock nice -n 10 nsenter --net="/run/netns/$NS" java -Xmx2g -cp "$CP" io.sluice.app.lab.DaemonLab \
-    --services "$services" --endpoints "$endpoints" --variant "$variant" --jar "$JAR" --label "$LABEL" \
-    --out "$OUT" --repo "$PWD" ${SLUICE_LAB_SAMPLES:+--samples "$SLUICE_LAB_SAMPLES"} \
-    ${SLUICE_LAB_CHANGES:+--changes "$SLUICE_LAB_CHANGES"}
+  if [ -n "$RELIABILITY" ]; then
+    flock /tmp/sluice-kernel.lock nice -n 10 nsenter --net="/run/netns/$NS" java -Xmx2g -cp "$CP" \
+      io.sluice.app.lab.ReliabilityLab --services "$services" --endpoints "$endpoints" --jar "$JAR" \
+      --label "$LABEL" --out "$OUT" --repo "$PWD" --api-down-s "${SLUICE_LAB_API_DOWN_S:-300}" --lock-s 15 \
+      --churn-per-min 1000 --churn-s "${SLUICE_LAB_CHURN_S:-300}" --restarts 3
+  else
+    flock /tmp/sluice-kernel.lock nice -n 10 nsenter --net="/run/netns/$NS" java -Xmx2g -cp "$CP" \
+      io.sluice.app.lab.DaemonLab --services "$services" --endpoints "$endpoints" --variant "$variant" \
+      --jar "$JAR" --label "$LABEL" --out "$OUT" --repo "$PWD" ${SLUICE_LAB_SAMPLES:+--samples "$SLUICE_LAB_SAMPLES"} \
+      ${SLUICE_LAB_CHANGES:+--changes "$SLUICE_LAB_CHANGES"}
+  fi
   ip netns del "$NS"
   NS=""
 done
 
-java -cp "$CP" io.sluice.app.lab.LabReport --in "$OUT" --write docs/benchmarks.md --svg-dir docs
+if [ -n "$RELIABILITY" ]; then
+  java -cp "$CP" io.sluice.app.lab.ReliabilityReport --in "$OUT" --write docs/reliability.md
+else
+  java -cp "$CP" io.sluice.app.lab.LabReport --in "$OUT" --write docs/benchmarks.md --svg-dir docs
+fi

@@ -39,6 +39,13 @@ public final class DaemonProcess implements AutoCloseable {
      */
     public static DaemonProcess start(Path jar, String javaToolOptions, MemoryCgroup cgroup, Path config,
                                       Path kubeconfig, Path log, List<String> extraArgs) throws IOException {
+        return start(jar, javaToolOptions, cgroup, config, kubeconfig, log, extraArgs, java.util.Map.of());
+    }
+
+    /** As above, with extra environment variables (e.g. a private {@code XTABLES_LOCKFILE}, a {@code PATH}). */
+    public static DaemonProcess start(Path jar, String javaToolOptions, MemoryCgroup cgroup, Path config,
+                                      Path kubeconfig, Path log, List<String> extraArgs,
+                                      java.util.Map<String, String> env) throws IOException {
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "run", "--config", config.toString(), "--kubeconfig", kubeconfig.toString(),
                 "--hostname-override", LabCluster.NODE));
@@ -49,6 +56,7 @@ public final class DaemonProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("JAVA_TOOL_OPTIONS", javaToolOptions);
+        pb.environment().putAll(env);
         long t0 = System.nanoTime();
         return new DaemonProcess(pb.start(), t0, log);
     }

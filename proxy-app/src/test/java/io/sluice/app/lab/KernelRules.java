@@ -55,6 +55,33 @@ public final class KernelRules {
         return n;
     }
 
+    /**
+     * A digest of the nat table's rules ({@code iptables-save -t nat}, streamed) with comments and chain counters
+     * left out: equal digests mean nobody rewrote a rule.
+     */
+    public String natDigest() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("iptables-" + variant + "-save", "-t", "nat")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("#")) {
+                    continue;
+                }
+                md.update(line.replaceAll(" \\[\\d+:\\d+\\]$", "").getBytes(StandardCharsets.UTF_8));
+                md.update((byte) '\n');
+            }
+        }
+        p.waitFor();
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
     static int run(List<String> argv) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();

@@ -1,6 +1,9 @@
 package io.sluice.app.lab;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
+import io.fabric8.kubernetes.client.server.mock.crud.PostHandler;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -11,15 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The lab's API server, run as its own process: fabric8's {@link KubernetesMockServer} in CRUD mode on
- * {@code 127.0.0.1:<port>}, filled through its own HTTP API with the Node and a {@link LabCluster}, then serving until
+ * {@code 127.0.0.1:<port>}, filled through its create handler with the Node and a {@link LabCluster}, then serving until
  * killed. Prints {@code READY <services>} on stdout once filled.
  *
  * <p>Usage: {@code MockApiServerMain <port> <services> <endpoints>}.
@@ -31,32 +29,38 @@ public final class MockApiServerMain {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         LabCluster cluster = new LabCluster(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        // One line per request would cost more than the request.
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        FillingDispatcher dispatcher = new FillingDispatcher();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                dispatcher, false);
         server.init(InetAddress.getByName("127.0.0.1"), port);
-        try (KubernetesClient client = server.createClient()) {
-            client.nodes().resource(LabCluster.node()).create();
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                int first = t;
-                done.add(pool.submit(() -> {
-                    for (int i = first; i < cluster.services(); i += 4) {
-                        client.services().inNamespace(LabCluster.namespace(i)).resource(cluster.service(i)).create();
-                        client.discovery().v1().endpointSlices().inNamespace(LabCluster.namespace(i))
-                                .resource(cluster.slice(i, Map.of(), null)).create();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-            pool.shutdown();
+        // Filled through the mock's own create handler (what a POST runs), without HTTP: 60,000 POSTs would take
+        // minutes, and the mock's duplicate check scans every stored object (quadratic) while the lab knows there are
+        // none.
+        PostHandler post = new PostHandler(new KubernetesAttributesExtractor(), dispatcher);
+        post.handle("/api/v1/nodes", "application/json", Serialization.asJson(LabCluster.node()));
+        for (int i = 0; i < cluster.services(); i++) {
+            String ns = LabCluster.namespace(i);
+            post.handle("/api/v1/namespaces/" + ns + "/services", "application/json",
+                    Serialization.asJson(cluster.service(i)));
+            post.handle("/apis/discovery.k8s.io/v1/namespaces/" + ns + "/endpointslices", "application/json",
+                    Serialization.asJson(cluster.slice(i, Map.of(), null)));
         }
+        dispatcher.filling = false;
         System.out.println("READY " + cluster.services());
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    /** The CRUD dispatcher, told that nothing exists yet while the lab fills it. */
+    static final class FillingDispatcher extends KubernetesCrudDispatcher {
+        volatile boolean filling = true;
+
+        @Override
+        public Map.Entry<AttributeSet, String> findResource(AttributeSet attributes) {
+            return filling ? null : super.findResource(attributes);
+        }
     }
 
     /** A kubeconfig for an API server at {@code url} (token auth, no TLS), as the daemon reads it. */
