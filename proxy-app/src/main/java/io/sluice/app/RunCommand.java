@@ -98,6 +98,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         ProxyMetrics metrics = new ProxyMetrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                 io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), families);
         ChangeTracker tracker = new ChangeTracker(cfg.hostnameOverride());
+        tracker.setInvalidObjectListener(metrics);
         FullSyncRequests fullSyncRequests = new FullSyncRequests();
         BackendContext ctx = new BackendContext(cfg, metrics, KernelAssumptions.PROBE, null, fullSyncRequests);
         try (ProxyBackend proxyBackend = Backends.provider(cfg.mode()).create(ctx);

@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class KubernetesSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesSource.class);
     private static final String NODE = "Node";
+    /** client-go's ListPager default page size (k8s.io/client-go/tools/pager). */
+    static final long LIST_PAGE = 500;
 
     private final KubernetesClient client;
     private final boolean ownsClient;
@@ -109,15 +111,32 @@ public final class KubernetesSource implements AutoCloseable {
         serviceForwarder = new Forwarder<>("Service");
         sliceForwarder = new Forwarder<>("EndpointSlice");
         // The caches keep identities only (IdentityOnlyStore): objects are converted as they arrive.
-        serviceInformer = select(client.services().inAnyNamespace()).runnableInformer(resyncMillis)
-                .itemStore(new IdentityOnlyStore<>(Service::new));
-        sliceInformer = select(client.discovery().v1().endpointSlices().inAnyNamespace())
-                .runnableInformer(resyncMillis).itemStore(new IdentityOnlyStore<>(EndpointSlice::new));
+        // Lists come in pages of LIST_PAGE (client-go's pager size), so no list response is held whole.
+        serviceInformer = select(client.services().inAnyNamespace()).withLimit(LIST_PAGE)
+                .runnableInformer(resyncMillis).itemStore(new IdentityOnlyStore<>(KubernetesSource::bareService));
+        sliceInformer = select(client.discovery().v1().endpointSlices().inAnyNamespace()).withLimit(LIST_PAGE)
+                .runnableInformer(resyncMillis).itemStore(new IdentityOnlyStore<>(KubernetesSource::bareSlice));
         SharedIndexInformer<Node> nodeInformer = client.nodes().withField("metadata.name", nodeName)
                 .runnableInformer(resyncMillis);
         start(serviceInformer, serviceForwarder);
         start(sliceInformer, sliceForwarder);
         start(nodeInformer, new Forwarder<>(NODE));
+    }
+
+    /** An empty Service without the empty collections fabric8 models start with (cache stubs). */
+    static Service bareService() {
+        Service s = new Service();
+        s.setAdditionalProperties(null);
+        return s;
+    }
+
+    /** An empty EndpointSlice without the empty collections fabric8 models start with (cache stubs). */
+    static EndpointSlice bareSlice() {
+        EndpointSlice s = new EndpointSlice();
+        s.setEndpoints(null);
+        s.setPorts(null);
+        s.setAdditionalProperties(null);
+        return s;
     }
 
     private <T extends HasMetadata> void start(SharedIndexInformer<T> informer, Forwarder<T> forwarder) {
