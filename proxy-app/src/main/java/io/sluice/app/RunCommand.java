@@ -119,6 +119,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 }, "sluice-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 engine.start();
+                FirstSyncHeapTrim.start(engine);
                 stop.await();
             }
         }

@@ -150,7 +150,8 @@ class ManifestsTest {
                 .forEach(flag -> assertThat(CliContract.OPTIONS_BY_COMMAND.get("run")).as("sluice run flag").contains(flag));
 
         EnvVar jvm = c.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow();
-        assertThat(jvm.getValue()).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75");
+        assertThat(jvm.getValue()).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60", "-XX:MaxMetaspaceSize=",
+                "-XX:+ExitOnOutOfMemoryError");
 
         VolumeMount configMount = mount(c, "/var/lib/sluice");
         Volume configVolume = volume(podSpec(items), configMount.getName());

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * An informer {@link ItemStore} that keeps, per object, only what the informer itself needs: a fresh object of the
- * same kind whose metadata holds namespace, name, uid and resourceVersion. The proxy converts every object into its
+ * same kind whose metadata holds namespace, name and resourceVersion. The proxy converts every object into its
  * model record as it arrives ({@link ObjectDispatcher}), so a whole fabric8 Service or EndpointSlice in the cache
  * (spec, endpoints, labels, annotations, managedFields: several KiB each) would be a second copy of the cluster that
  * nothing reads. The informer still works as client-go's does: it compares resourceVersions on relists, hands the
@@ -40,7 +40,7 @@ final class IdentityOnlyStore<T extends HasMetadata> implements ItemStore<T> {
         return items.put(key, stub(obj));
     }
 
-    /** The identity of {@code obj}: namespace, name, uid, resourceVersion (strings shared, not copied). */
+    /** The identity of {@code obj}: namespace, name, resourceVersion (strings shared, not copied). */
     T stub(T obj) {
         T s = factory.get();
         ObjectMeta m = obj.getMetadata();
@@ -55,7 +55,6 @@ final class IdentityOnlyStore<T extends HasMetadata> implements ItemStore<T> {
         if (m != null) {
             meta.setNamespace(m.getNamespace());
             meta.setName(m.getName());
-            meta.setUid(m.getUid());
             meta.setResourceVersion(m.getResourceVersion());
         }
         s.setMetadata(meta);

@@ -118,9 +118,17 @@ public final class KubernetesSource implements AutoCloseable {
                 .runnableInformer(resyncMillis).itemStore(new IdentityOnlyStore<>(KubernetesSource::bareSlice));
         SharedIndexInformer<Node> nodeInformer = client.nodes().withField("metadata.name", nodeName)
                 .runnableInformer(resyncMillis);
-        start(serviceInformer, serviceForwarder);
-        start(sliceInformer, sliceForwarder);
         start(nodeInformer, new Forwarder<>(NODE));
+        // The EndpointSlices are listed once the Services are: an initial list is held whole while it is decoded
+        // (tens of MiB of objects at 30,000 services), so two at once would double the startup peak of the heap.
+        SharedIndexInformer<EndpointSlice> slices = sliceInformer;
+        start(serviceInformer, serviceForwarder).whenComplete((v, t) -> {
+            synchronized (this) {
+                if (!closed) {
+                    start(slices, sliceForwarder);
+                }
+            }
+        });
     }
 
     /** An empty Service without the empty collections fabric8 models start with (cache stubs). */
@@ -139,7 +147,8 @@ public final class KubernetesSource implements AutoCloseable {
         return s;
     }
 
-    private <T extends HasMetadata> void start(SharedIndexInformer<T> informer, Forwarder<T> forwarder) {
+    private <T extends HasMetadata> java.util.concurrent.CompletionStage<Void> start(SharedIndexInformer<T> informer,
+                                                                                   Forwarder<T> forwarder) {
         informer.addEventHandler(forwarder);
         informer.exceptionHandler((isStarted, t) -> {
             // Keep trying like client-go's reflector: a proxy without API access keeps its last rules.
@@ -147,7 +156,7 @@ public final class KubernetesSource implements AutoCloseable {
             return true;
         });
         informers.add(informer);
-        informer.start().whenComplete((v, t) -> maybeInitialSyncDone());
+        return informer.start().whenComplete((v, t) -> maybeInitialSyncDone());
     }
 
     private <T extends HasMetadata, L, R> FilterWatchListDeletable<T, L, R> select(
