@@ -43,8 +43,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class KubernetesSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesSource.class);
     private static final String NODE = "Node";
-    /** client-go's ListPager default page size (k8s.io/client-go/tools/pager). */
-    static final long LIST_PAGE = 500;
 
     private final KubernetesClient client;
     private final boolean ownsClient;
@@ -111,10 +109,11 @@ public final class KubernetesSource implements AutoCloseable {
         serviceForwarder = new Forwarder<>("Service");
         sliceForwarder = new Forwarder<>("EndpointSlice");
         // The caches keep identities only (IdentityOnlyStore): objects are converted as they arrive.
-        // Lists come in pages of LIST_PAGE (client-go's pager size), so no list response is held whole.
-        serviceInformer = select(client.services().inAnyNamespace()).withLimit(LIST_PAGE)
-                .runnableInformer(resyncMillis).itemStore(new IdentityOnlyStore<>(KubernetesSource::bareService));
-        sliceInformer = select(client.discovery().v1().endpointSlices().inAnyNamespace()).withLimit(LIST_PAGE)
+        // Lists stay unpaged with resourceVersion=0, as client-go's reflector sends them: the API server answers from
+        // its watch cache (a paged list would read etcd, from every node at once after a rollout).
+        serviceInformer = select(client.services().inAnyNamespace()).runnableInformer(resyncMillis)
+                .itemStore(new IdentityOnlyStore<>(KubernetesSource::bareService));
+        sliceInformer = select(client.discovery().v1().endpointSlices().inAnyNamespace())
                 .runnableInformer(resyncMillis).itemStore(new IdentityOnlyStore<>(KubernetesSource::bareSlice));
         SharedIndexInformer<Node> nodeInformer = client.nodes().withField("metadata.name", nodeName)
                 .runnableInformer(resyncMillis);
