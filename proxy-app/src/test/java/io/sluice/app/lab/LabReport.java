@@ -28,7 +28,7 @@ public final class LabReport {
             4 endpoints at about **926 MiB** RSS. Upstream's scalability SLO for in-cluster network programming latency
             is p99 ≤ 30 s at 5,000 nodes (kubernetes/community `sig-scalability/slos/network_programming_latency.md`),
             and the nftables-mode work reports 10,000 services × 2 endpoints at a 650 MiB (before) → 260 MiB (after)
-            peak (kubernetes/kubernetes#126013, via /work/shared/reference kube-proxy-nftables.md §12). Rows are this
+            peak (kubernetes/kubernetes#126013). Rows are this
             machine's figures; kube-proxy's are from other machines, so read them as orders of magnitude.
             """;
 

@@ -23,7 +23,7 @@ public final class LabSetup {
 
     /** The {@code JAVA_TOOL_OPTIONS} value of the DaemonSet. */
     public static String javaToolOptions(Path daemonSet) throws IOException {
-        Matcher m = Pattern.compile("name: JAVA_TOOL_OPTIONS\\s*\\n\\s*value: (.+)")
+        Matcher m = Pattern.compile("name: JAVA_TOOL_OPTIONS\\s*\\n(?:\\s*#.*\\n)*\\s*value: (.+)")
                 .matcher(Files.readString(daemonSet));
         if (!m.find()) {
             throw new IllegalStateException("no JAVA_TOOL_OPTIONS in " + daemonSet);
