@@ -33,7 +33,7 @@ public final class LabSetup {
 
     /** {@code resources.limits.memory} of the DaemonSet in bytes (Mi or Gi). */
     public static long memoryLimit(Path daemonSet) throws IOException {
-        Matcher m = Pattern.compile("limits:\\s*\\n\\s*memory: (\\d+)(Mi|Gi)").matcher(Files.readString(daemonSet));
+        Matcher m = Pattern.compile("limits:\\s*\\n(?:\\s*#.*\\n)*\\s*memory: (\\d+)(Mi|Gi)").matcher(Files.readString(daemonSet));
         if (!m.find()) {
             throw new IllegalStateException("no limits.memory in " + daemonSet);
         }
