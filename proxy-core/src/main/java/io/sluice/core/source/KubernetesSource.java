@@ -29,7 +29,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Initial sync.</b> {@link ProxyEventHandler#onInitialSyncDone()} is called exactly once, after both the
  * Services and the EndpointSlices informers have synced ({@code hasSynced()}) <em>and</em> this source's handlers have
  * received every object of their initial lists (fabric8 calls {@code onList} on the handler's own serial executor
- * after the list's notifications), never before. The Node informer does not gate it.
+ * after the list's notifications), never before. The Node informer does not gate it. The EndpointSlices informer
+ * starts once the Services informer has listed, so the two initial lists are never decoded at the same time.
+ *
+ * <p><b>Memory.</b> The informers' caches hold identity stubs only ({@link IdentityOnlyStore}); every object is
+ * converted into the model as it arrives, and resyncs (which replay the stubs) are not forwarded.
  *
  * <p><b>Relists.</b> After a watch fails with 410 Gone, fabric8 lists again and emits adds/updates for listed objects
  * and deletes (with the last known object, {@code deletedFinalStateUnknown=true}) for vanished ones; both are
