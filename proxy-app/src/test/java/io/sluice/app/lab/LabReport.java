@@ -100,7 +100,9 @@ public final class LabReport {
                 + "| NPL p50 / p99 | partial sync |\n");
         sb.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Properties p : runs) {
-            sb.append("| ").append(p.getProperty("label")).append(" | iptables-").append(p.getProperty("variant"))
+            sb.append("| ").append(p.getProperty("label"))
+                    .append(p.containsKey("note") ? " (" + p.getProperty("note") + ")" : "")
+                    .append(" | iptables-").append(p.getProperty("variant"))
                     .append(" | ").append(String.format(Locale.ROOT, "%,d × %s", Integer.parseInt(p.getProperty("services")),
                             p.getProperty("endpoints")))
                     .append(" | `").append(p.getProperty("jvm_options")).append("`, ")
