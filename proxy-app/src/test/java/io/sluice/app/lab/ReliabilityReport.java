@@ -45,7 +45,9 @@ public final class ReliabilityReport {
                 + "time: 2 clients opening new connections back to back to the ClusterIPs of the first 10 services, "
                 + "and 8 established connections exchanging a line every 250 ms (an echo server behind every endpoint "
                 + "address). The scenarios run in this order against one daemon; the last one kills it. A CI-sized "
-                + "version runs as `ReliabilityIT` (proxy-app, privileged tier) and asserts the same expectations.\n\n");
+                + "version runs as `ReliabilityIT` (proxy-app, privileged tier) and asserts the same expectations; runs "
+                + "labelled `ci` are that size (50 services, 20 s without API server, 45 s of churn at 600/min, two "
+                + "restarts), copied from its output directory.\n\n");
         for (Properties p : runs) {
             sb.append("## ").append(p.getProperty("services")).append(" services × ").append(p.getProperty("endpoints"))
                     .append(" endpoints (").append(p.getProperty("label")).append(", ").append(p.getProperty("date"))
