@@ -50,7 +50,8 @@ public final class LabReport {
     static List<Properties> load(Path dir) throws IOException {
         List<Properties> runs = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".properties")).sorted().toList()) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".properties")
+                    && !p.getFileName().toString().startsWith("reliability-")).sorted().toList()) {
                 Properties p = new Properties();
                 try (Reader r = Files.newBufferedReader(f)) {
                     p.load(r);
