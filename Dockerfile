@@ -23,7 +23,7 @@ COPY --from=build /src/proxy-app/target/sluice.jar /opt/sluice/sluice.jar
 RUN printf '#!/bin/sh\nexec java -jar /opt/sluice/sluice.jar "$@"\n' > /usr/local/bin/sluice \
  && chmod 0755 /usr/local/bin/sluice
 ENV PATH=/opt/sluice/jre/bin:$PATH \
-    JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+    JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xmx320m -XX:MaxNewSize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k -XX:+ExitOnOutOfMemoryError"
 # Runs as root: netfilter, IPVS and modprobe need CAP_NET_ADMIN/CAP_SYS_MODULE in the host network namespace.
 ENTRYPOINT ["java", "-jar", "/opt/sluice/sluice.jar"]
 CMD ["run", "--config=/var/lib/sluice/config.conf"]

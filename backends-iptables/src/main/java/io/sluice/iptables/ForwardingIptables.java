@@ -29,6 +29,22 @@ abstract class ForwardingIptables implements Iptables {
     }
 
     @Override
+    public void restore(io.sluice.iptables.render.RestorePayload payload, Optional<String> table)
+            throws IptablesException {
+        delegate().restore(payload, table);
+    }
+
+    @Override
+    public java.util.Set<String> declaredChains(String table) throws IptablesException {
+        return delegate().declaredChains(table);
+    }
+
+    @Override
+    public void saveLines(String table, java.util.function.Consumer<String> lines) throws IptablesException {
+        delegate().saveLines(table, lines);
+    }
+
+    @Override
     public String save(String table) throws IptablesException {
         return delegate().save(table);
     }

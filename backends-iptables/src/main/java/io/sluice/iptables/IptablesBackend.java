@@ -262,7 +262,8 @@ public final class IptablesBackend implements ProxyBackend {
                 boolean large = snapshot.endpointCount() > LARGE_CLUSTER_ENDPOINTS;
                 scanned = !large || full
                         || Duration.between(lastStaleChainScan, now).compareTo(context.config().syncPeriod()) > 0;
-                SavedTable nat = scanned ? SavedTable.parse(ipt.save(Iptables.NAT),
+                // Streamed (the table's text is never held); chain names for stale-chain detection, the rest for drift.
+                SavedTable nat = scanned ? SavedTable.read(ipt, Iptables.NAT,
                         KernelDrift.topLevelChainsOf(Iptables.NAT, lastTopLevel)) : null;
                 Set<String> existing = nat != null ? nat.chains() : Set.of();
                 RenderRequest rr = new RenderRequest(full, request.changedServices(), existing, topLevelRewrite,
@@ -283,8 +284,8 @@ public final class IptablesBackend implements ProxyBackend {
                 throw new SyncException(family + " iptables sync failed: " + e.getMessage(), e);
             }
             try {
-                if (!rendered.payload().isEmpty()) {
-                    ipt.restore(rendered.payload(), Optional.empty());
+                if (!rendered.restorePayload().isEmpty()) {
+                    ipt.restore(rendered.restorePayload(), Optional.empty());
                 } else {
                     LOG.debug("{} partial sync: nothing changed, no restore", family);
                 }
@@ -313,7 +314,7 @@ public final class IptablesBackend implements ProxyBackend {
             clearStaleConntrack(lastApplied, snapshot);
             lastApplied = snapshot;
             canary.start(context.config().syncPeriod());
-            return new FamilyResult(full, rendered.payload().length());
+            return new FamilyResult(full, rendered.restorePayload().length());
         }
 
         /**
@@ -335,7 +336,7 @@ public final class IptablesBackend implements ProxyBackend {
             }
             List<KernelDrift.Drift> drift = new ArrayList<>(KernelDrift.find(Iptables.NAT, nat, lastTopLevel,
                     mustExist, CanaryMonitor.CANARY, JumpRules.forFamily(family)));
-            SavedTable filter = SavedTable.parse(ipt.save(Iptables.FILTER),
+            SavedTable filter = SavedTable.read(ipt, Iptables.FILTER,
                     KernelDrift.topLevelChainsOf(Iptables.FILTER, lastTopLevel));
             drift.addAll(KernelDrift.find(Iptables.FILTER, filter, lastTopLevel, List.of(), CanaryMonitor.CANARY,
                     JumpRules.forFamily(family)));

@@ -136,6 +136,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                           GracefulShutdown shutdown)
             throws Exception {
         ChangeTracker tracker = new ChangeTracker(cfg.hostnameOverride());
+        tracker.setInvalidObjectListener(metrics);
         FullSyncRequests fullSyncRequests = new FullSyncRequests();
         BackendContext ctx = new BackendContext(cfg, metrics, KernelAssumptions.PROBE, null, fullSyncRequests,
                 nodeFacts);
@@ -171,6 +172,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                  HealthServer h = new HealthServer(cfg.healthzBindAddress(), engine.health(), metrics)) {
                 LOG.info("serving /metrics on {} and /healthz, /livez on {}", cfg.metricsBindAddress(), cfg.healthzBindAddress());
                 engine.start();
+                FirstSyncHeapTrim.start(engine);
                 // Closing (servers, sources, then the engine, which waits for a sync in progress, then the backend)
                 // happens on this thread while the shutdown hook waits for it, bounded by --shutdown-timeout.
                 shutdown.awaitStopRequest();

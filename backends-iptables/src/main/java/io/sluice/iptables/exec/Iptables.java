@@ -37,8 +37,47 @@ public interface Iptables {
      */
     void restore(String payload, Optional<String> table) throws IptablesException;
 
+    /**
+     * {@link #restore(String, Optional)} of a chunked payload. Implementations over a process stream it into the
+     * tool's stdin; this default joins it (fakes).
+     */
+    default void restore(io.sluice.iptables.render.RestorePayload payload, Optional<String> table)
+            throws IptablesException {
+        restore(payload.toString(), table);
+    }
+
     /** {@code iptables-save -t table}: the table as restore text. */
     String save(String table) throws IptablesException;
+
+    /**
+     * The chains declared in {@code iptables-save -t table} (kube-proxy's {@code GetChainsFromTable}). Implementations
+     * over a process read the tool's output line by line, never holding the table's text; this default parses
+     * {@link #save}.
+     */
+    default java.util.Set<String> declaredChains(String table) throws IptablesException {
+        java.util.Set<String> chains = new java.util.HashSet<>();
+        saveLines(table, line -> addChain(chains, line));
+        return chains;
+    }
+
+    /**
+     * Hands every line of {@code iptables-save -t table} to {@code lines}, in order. Implementations over a process
+     * stream the tool's output, never holding the table's text (tens of MiB at 10,000 services); this default splits
+     * {@link #save}.
+     */
+    default void saveLines(String table, java.util.function.Consumer<String> lines) throws IptablesException {
+        for (String line : save(table).split("\n")) {
+            lines.accept(line);
+        }
+    }
+
+    /** Adds the chain a {@code :NAME policy [p:b]} save line declares; ignores other lines. */
+    static void addChain(java.util.Set<String> chains, String saveLine) {
+        if (saveLine.startsWith(":")) {
+            int sp = saveLine.indexOf(' ');
+            chains.add(sp < 0 ? saveLine.substring(1) : saveLine.substring(1, sp));
+        }
+    }
 
     /** {@code -N chain -t table}, tolerating "already exists". */
     void ensureChain(String table, String chain) throws IptablesException;

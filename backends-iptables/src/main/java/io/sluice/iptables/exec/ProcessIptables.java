@@ -69,6 +69,46 @@ public final class ProcessIptables implements Iptables {
         }
     }
 
+    /** Streams the payload into {@code iptables-restore}'s stdin chunk by chunk. */
+    @Override
+    public void restore(io.sluice.iptables.render.RestorePayload payload, Optional<String> table)
+            throws IptablesException {
+        List<String> argv = new ArrayList<>();
+        argv.add(variant.binary(family, "restore"));
+        table.ifPresent(t -> {
+            argv.add("-T");
+            argv.add(t);
+        });
+        argv.addAll(waitFlags());
+        argv.add("--noflush");
+        argv.add("--counters");
+        CommandResult r = runner.run(withPrefix(argv), payload::writeTo, line -> { }, TIMEOUT);
+        if (!r.ok()) {
+            throw new IptablesException(variant.binary(family, "restore") + " failed (exit " + r.exitCode() + "): "
+                    + r.stderr().strip(), r.exitCode());
+        }
+    }
+
+    /** Reads {@code iptables-save -t table} line by line; the table's text is never held. */
+    @Override
+    public void saveLines(String table, java.util.function.Consumer<String> lines) throws IptablesException {
+        CommandResult r = runner.run(withPrefix(List.of(variant.binary(family, "save"), "-t", table)),
+                CommandRunner.StdinWriter.EMPTY, lines, TIMEOUT);
+        if (!r.ok()) {
+            throw new IptablesException(variant.binary(family, "save") + " -t " + table + " failed (exit "
+                    + r.exitCode() + "): " + r.stderr().strip(), r.exitCode());
+        }
+    }
+
+    private List<String> withPrefix(List<String> argv) {
+        if (prefix.isEmpty()) {
+            return argv;
+        }
+        List<String> full = new ArrayList<>(prefix);
+        full.addAll(argv);
+        return full;
+    }
+
     @Override
     public String save(String table) throws IptablesException {
         CommandResult r = exec(List.of(variant.binary(family, "save"), "-t", table), "");

@@ -216,13 +216,13 @@ public final class IptablesRenderer {
         }
 
         // filter: declarations and rules of the written chains, in upstream's order.
-        StringBuilder filter = new StringBuilder(4096);
+        RestorePayload.Builder filter = new RestorePayload.Builder();
         for (TopChain c : written) {
             if (c.filter()) {
                 filter.append(chainLine(c.chain)).append('\n');
             }
         }
-        StringBuilder filterRules = new StringBuilder(4096);
+        RestorePayload.Builder filterRules = new RestorePayload.Builder();
         append(filterRules, headFilter.lines(), written);
         for (PortRules pr : rendered) {
             append(filterRules, pr.filter(), written);
@@ -230,13 +230,13 @@ public final class IptablesRenderer {
         append(filterRules, tailFilter.lines(), written);
 
         // nat: written top-level chains, then the chains of written services, then stale chains.
-        StringBuilder natChains = new StringBuilder(4096);
+        RestorePayload.Builder natChains = new RestorePayload.Builder();
         for (TopChain c : written) {
             if (!c.filter()) {
                 natChains.append(chainLine(c.chain)).append('\n');
             }
         }
-        StringBuilder natRules = new StringBuilder(4096);
+        RestorePayload.Builder natRules = new RestorePayload.Builder();
         append(natRules, headNat.lines(), written);
         long serviceWritten = 0;
         long serviceSkipped = 0;
@@ -244,8 +244,9 @@ public final class IptablesRenderer {
             PortRules pr = rendered.get(i);
             append(natRules, pr.nat(), written);
             if (writes.get(i)) {
-                natChains.append(pr.chainDecls());
-                natRules.append(pr.chainRules());
+                // Referenced, not copied: the memo already holds these strings.
+                natChains.appendShared(pr.chainDecls());
+                natRules.appendShared(pr.chainRules());
                 serviceWritten += pr.chainRuleCount();
             } else {
                 serviceSkipped += pr.chainRuleCount();
@@ -268,15 +269,14 @@ public final class IptablesRenderer {
         long deleted = stale.size();
         append(natRules, tailNat.lines(), written);
 
-        StringBuilder payload = new StringBuilder(filter.length() + filterRules.length() + natChains.length()
-                + natRules.length() + 32);
+        RestorePayload.Builder payload = new RestorePayload.Builder();
         if (!filter.isEmpty()) {
             payload.append("*filter\n").append(filter).append(filterRules).append("COMMIT\n");
         }
         if (!natChains.isEmpty()) {
             payload.append("*nat\n").append(natChains).append(natRules).append("COMMIT\n");
         }
-        return new RenderedRules(payload.toString(), active, filterWritten,
+        return new RenderedRules(payload.build(), active, filterWritten,
                 natTopWritten + serviceWritten + deleted, natTopSkipped + serviceSkipped, deleted, noLocalInternal,
                 noLocalExternal, skipped, filterSkipped, new TopLevelChains(after));
     }
@@ -287,7 +287,7 @@ public final class IptablesRenderer {
         }
     }
 
-    private static void append(StringBuilder sb, List<TopLines.Line> lines, Set<TopChain> written) {
+    private static void append(RestorePayload.Builder sb, List<TopLines.Line> lines, Set<TopChain> written) {
         for (TopLines.Line l : lines) {
             if (written.contains(l.chain())) {
                 sb.append(l.text()).append('\n');

@@ -10,7 +10,7 @@ import java.util.Set;
  * "skipped" lines stay in the kernel untouched
  * (service chains of unchanged services; with {@link TopLevelRewrite#WHEN_CHANGED} also unchanged top-level chains).
  *
- * @param payload                  the {@code iptables-restore --noflush} input: {@code *filter ... COMMIT} then
+ * @param restorePayload           the {@code iptables-restore --noflush} input: {@code *filter ... COMMIT} then
  *                                 {@code *nat ... COMMIT}; with {@code WHEN_CHANGED} a table with nothing to write is
  *                                 left out, so a partial payload may be empty
  * @param activeNatChains          every service chain this sync uses, including those of services a partial sync did
@@ -29,7 +29,7 @@ import java.util.Set;
  *                                 backend passes it back as {@link RenderRequest#previousTopLevel()} after a
  *                                 successful restore
  */
-public record RenderedRules(String payload, Set<String> activeNatChains, long filterRules, long natRules,
+public record RenderedRules(RestorePayload restorePayload, Set<String> activeNatChains, long filterRules, long natRules,
                             long skippedNatRules, long deletedChains, long noLocalEndpointsInternal,
                             long noLocalEndpointsExternal, List<SkippedServicePort> skippedServicePorts,
                             long skippedFilterRules, TopLevelChains topLevelChains) {
@@ -44,8 +44,13 @@ public record RenderedRules(String payload, Set<String> activeNatChains, long fi
     public RenderedRules(String payload, Set<String> activeNatChains, long filterRules, long natRules,
                          long skippedNatRules, long deletedChains, long noLocalEndpointsInternal,
                          long noLocalEndpointsExternal) {
-        this(payload, activeNatChains, filterRules, natRules, skippedNatRules, deletedChains,
+        this(RestorePayload.of(payload), activeNatChains, filterRules, natRules, skippedNatRules, deletedChains,
                 noLocalEndpointsInternal, noLocalEndpointsExternal, List.of(), 0, TopLevelChains.NONE);
+    }
+
+    /** The payload as one string (dumps and tests; the sync path streams {@link #restorePayload()}). */
+    public String payload() {
+        return restorePayload.toString();
     }
 
     /** {@code sync_proxy_rules_iptables_total{table="filter"}}: rules in kube-proxy's filter chains afterwards. */

@@ -150,7 +150,7 @@ class ManifestsTest {
                 .forEach(flag -> assertThat(CliContract.OPTIONS_BY_COMMAND.get("run")).as("sluice run flag").contains(flag));
 
         EnvVar jvm = c.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow();
-        assertThat(jvm.getValue()).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75");
+        assertThat(jvm.getValue()).contains("-XX:+UseSerialGC", "-Xmx320m", "-XX:MaxMetaspaceSize=");
         assertThat(jvm.getValue()).as("an exhausted heap ends the process").contains("-XX:+ExitOnOutOfMemoryError");
 
         VolumeMount configMount = mount(c, "/var/lib/sluice");

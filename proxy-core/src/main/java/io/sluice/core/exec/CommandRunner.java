@@ -18,6 +18,34 @@ public interface CommandRunner {
      */
     CommandResult run(List<String> argv, String stdin, Duration timeout);
 
+    /**
+     * Runs {@code argv} with its stdin written by {@code stdin} and each stdout line handed to {@code stdoutLines}
+     * (on a pipe thread, in order) instead of being kept: payloads of tens of MiB never exist as one string. The
+     * returned result's stdout is empty. This default buffers both (for fakes); {@link ProcessCommandRunner} streams.
+     */
+    default CommandResult run(List<String> argv, StdinWriter stdin, java.util.function.Consumer<String> stdoutLines,
+                              Duration timeout) {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try {
+            stdin.writeTo(buf);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        CommandResult r = run(argv, buf.toString(java.nio.charset.StandardCharsets.UTF_8), timeout);
+        r.stdout().lines().forEach(stdoutLines);
+        return new CommandResult(r.exitCode(), "", r.stderr());
+    }
+
+    /** Writes a command's standard input; called once, on a pipe thread. */
+    @FunctionalInterface
+    interface StdinWriter {
+        /** An empty stdin. */
+        StdinWriter EMPTY = out -> {
+        };
+
+        void writeTo(java.io.OutputStream out) throws java.io.IOException;
+    }
+
     default CommandResult run(List<String> argv) {
         return run(argv, "", Duration.ofSeconds(60));
     }

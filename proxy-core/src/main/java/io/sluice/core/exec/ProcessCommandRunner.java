@@ -52,6 +52,59 @@ public final class ProcessCommandRunner implements CommandRunner {
         }
     }
 
+    /**
+     * Streams: {@code stdin} writes straight into the pipe and stdout is read line by line into {@code stdoutLines},
+     * so neither side is held in memory; stderr is kept (it is short). Same timeout handling as the String form.
+     */
+    @Override
+    public CommandResult run(List<String> argv, StdinWriter stdin, java.util.function.Consumer<String> stdoutLines,
+                             Duration timeout) {
+        Process p;
+        try {
+            p = new ProcessBuilder(argv).start();
+        } catch (IOException e) {
+            return new CommandResult(127, "", argv.get(0) + ": " + e.getMessage());
+        }
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> lines(p.getInputStream(), stdoutLines),
+                PIPES);
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), PIPES);
+        CompletableFuture<Void> in = CompletableFuture.runAsync(() -> {
+            try (OutputStream os = new java.io.BufferedOutputStream(p.getOutputStream(), 1 << 16)) {
+                stdin.writeTo(os);
+            } catch (IOException e) {
+                // The program may exit before reading all input (e.g. a parse error); its exit code tells.
+            }
+        }, PIPES);
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor();
+                in.cancel(true);
+                out.join();
+                return new CommandResult(124, "", err.join() + "\ntimed out after " + timeout);
+            }
+            out.join();
+            return new CommandResult(p.exitValue(), "", err.join());
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            return new CommandResult(130, "", "interrupted");
+        }
+    }
+
+    private static String lines(InputStream s, java.util.function.Consumer<String> sink) {
+        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(s,
+                StandardCharsets.UTF_8), 1 << 16)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                sink.accept(line);
+            }
+            return "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void feed(OutputStream stdin, String text) {
         try (stdin) {
             if (text != null && !text.isEmpty()) {

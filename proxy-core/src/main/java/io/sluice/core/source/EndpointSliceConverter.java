@@ -144,8 +144,9 @@ public final class EndpointSliceConverter {
                         "address " + raw + " is not a valid " + family + " address");
                 continue;
             }
-            String nodeName = e.getNodeName() == null ? "" : e.getNodeName();
-            String zone = e.getZone() == null ? "" : e.getZone();
+            // Interned: a node's name and zone repeat on every endpoint it hosts (tens of thousands of copies).
+            String nodeName = e.getNodeName() == null ? "" : e.getNodeName().intern();
+            String zone = e.getZone() == null ? "" : e.getZone().intern();
             Set<String> zoneHints = new TreeSet<>();
             Set<String> nodeHints = new TreeSet<>();
             EndpointHints hints = e.getHints();

@@ -30,7 +30,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Initial sync.</b> {@link ProxyEventHandler#onInitialSyncDone()} is called exactly once, after both the
  * Services and the EndpointSlices informers have synced ({@code hasSynced()}) <em>and</em> this source's handlers have
  * received every object of their initial lists (fabric8 calls {@code onList} on the handler's own serial executor
- * after the list's notifications), never before. The Node informer does not gate it.
+ * after the list's notifications), never before. The Node informer does not gate it. The EndpointSlices informer
+ * starts once the Services informer has listed, so the two initial lists are never decoded at the same time.
+ *
+ * <p><b>Memory.</b> The informers' caches hold identity stubs only ({@link IdentityOnlyStore}); every object is
+ * converted into the model as it arrives, and resyncs (which replay the stubs) are not forwarded.
  *
  * <p><b>Relists.</b> After a watch fails with 410 Gone, fabric8 lists again and emits adds/updates for listed objects
  * and deletes (with the last known object, {@code deletedFinalStateUnknown=true}) for vanished ones; both are
@@ -43,6 +47,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class KubernetesSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesSource.class);
+    private static final String NODE = "Node";
 
     private final KubernetesClient client;
     private final boolean ownsClient;
@@ -108,14 +113,26 @@ public final class KubernetesSource implements AutoCloseable {
                 KubeNames.printable(nodeName));
         serviceForwarder = new Forwarder<>("Service");
         sliceForwarder = new Forwarder<>("EndpointSlice");
-        serviceInformer = select(client.services().inAnyNamespace()).runnableInformer(resyncMillis);
+        // The caches keep identities only (IdentityOnlyStore): objects are converted as they arrive.
+        // Lists stay unpaged with resourceVersion=0, as client-go's reflector sends them: the API server answers from
+        // its watch cache (a paged list would read etcd, from every node at once after a rollout).
+        serviceInformer = select(client.services().inAnyNamespace()).runnableInformer(resyncMillis)
+                .itemStore(new IdentityOnlyStore<>(KubernetesSource::bareService));
         sliceInformer = select(client.discovery().v1().endpointSlices().inAnyNamespace())
-                .runnableInformer(resyncMillis);
+                .runnableInformer(resyncMillis).itemStore(new IdentityOnlyStore<>(KubernetesSource::bareSlice));
         SharedIndexInformer<Node> nodeInformer = client.nodes().withField("metadata.name", nodeName)
                 .runnableInformer(resyncMillis);
-        start(serviceInformer, serviceForwarder);
-        start(sliceInformer, sliceForwarder);
-        start(nodeInformer, new Forwarder<>("Node"));
+        start(nodeInformer, new Forwarder<>(NODE));
+        // The EndpointSlices are listed once the Services are: an initial list is held whole while it is decoded
+        // (tens of MiB of objects at 30,000 services), so two at once would double the startup peak of the heap.
+        SharedIndexInformer<EndpointSlice> slices = sliceInformer;
+        start(serviceInformer, serviceForwarder).whenComplete((v, t) -> {
+            synchronized (this) {
+                if (!closed) {
+                    start(slices, sliceForwarder);
+                }
+            }
+        });
         // kube-proxy's ServiceCIDRConfig: nftables mode drops traffic to unallocated addresses of the service CIDRs.
         // Watched only where the API server serves networking.k8s.io/v1 ServiceCIDR (Kubernetes >= 1.33); like the
         // Node informer it does not gate the initial sync.
@@ -134,7 +151,24 @@ public final class KubernetesSource implements AutoCloseable {
         }
     }
 
-    private <T extends HasMetadata> void start(SharedIndexInformer<T> informer, Forwarder<T> forwarder) {
+    /** An empty Service without the empty collections fabric8 models start with (cache stubs). */
+    static Service bareService() {
+        Service s = new Service();
+        s.setAdditionalProperties(null);
+        return s;
+    }
+
+    /** An empty EndpointSlice without the empty collections fabric8 models start with (cache stubs). */
+    static EndpointSlice bareSlice() {
+        EndpointSlice s = new EndpointSlice();
+        s.setEndpoints(null);
+        s.setPorts(null);
+        s.setAdditionalProperties(null);
+        return s;
+    }
+
+    private <T extends HasMetadata> java.util.concurrent.CompletionStage<Void> start(SharedIndexInformer<T> informer,
+                                                                                   Forwarder<T> forwarder) {
         informer.addEventHandler(forwarder);
         informer.exceptionHandler((isStarted, t) -> {
             // Keep trying like client-go's reflector: a proxy without API access keeps its last rules.
@@ -142,7 +176,7 @@ public final class KubernetesSource implements AutoCloseable {
             return true;
         });
         informers.add(informer);
-        informer.start().whenComplete((v, t) -> maybeInitialSyncDone());
+        return informer.start().whenComplete((v, t) -> maybeInitialSyncDone());
     }
 
     private <T extends HasMetadata, L, R> FilterWatchListDeletable<T, L, R> select(
@@ -238,6 +272,10 @@ public final class KubernetesSource implements AutoCloseable {
 
         @Override
         public void onUpdate(T oldObj, T newObj) {
+            if (oldObj == newObj && !NODE.equals(kind)) {
+                // A resync replays the cache, which holds identity stubs (IdentityOnlyStore): nothing new to convert.
+                return;
+            }
             deliver(() -> dispatcher.upsert(newObj));
         }
 

@@ -48,6 +48,13 @@ import java.util.TreeSet;
  */
 public final class ChangeTracker implements ProxyEventHandler, ChangeSource {
     private static final Comparator<Endpoint> BY_IP_PORT = Comparator.comparing(Endpoint::ipPort);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChangeTracker.class);
+    /**
+     * Port x endpoint pairs one Service may have. Each becomes an endpoint object and a KUBE-SEP chain of about
+     * 0.5 KiB in memory (rules memo included), so 100,000 (10,000 endpoints x 10 ports, or 1,000 ports x 100
+     * endpoints; the whole 10,000 x 10 lab cluster has as many) stay within tens of MiB.
+     */
+    public static final long MAX_ENDPOINTS_PER_SERVICE = 100_000;
 
     private final String nodeName;
     private final Object lock = new Object();
@@ -80,6 +87,10 @@ public final class ChangeTracker implements ProxyEventHandler, ChangeSource {
     private long totalEndpointChanges;
     private volatile boolean initialized;
     private volatile Runnable changeListener = () -> { };
+    private volatile io.sluice.core.source.InvalidObjectListener invalidListener =
+            io.sluice.core.source.InvalidObjectListener.NOOP;
+    /** Services whose endpoints are dropped as too large, so each is logged and counted once per episode. */
+    private final java.util.Set<NamespacedName> tooLarge = new java.util.HashSet<>();
 
     /** @param nodeName this proxy's node name: decides which endpoints are local and which Node is read */
     public ChangeTracker(String nodeName) {
@@ -95,6 +106,11 @@ public final class ChangeTracker implements ProxyEventHandler, ChangeSource {
      */
     public void setChangeListener(Runnable listener) {
         this.changeListener = listener == null ? () -> { } : listener;
+    }
+
+    /** Told once (per episode) about each Service whose endpoints are dropped as too large ({@link #MAX_ENDPOINTS_PER_SERVICE}). */
+    public void setInvalidObjectListener(io.sluice.core.source.InvalidObjectListener listener) {
+        this.invalidListener = listener == null ? io.sluice.core.source.InvalidObjectListener.NOOP : listener;
     }
 
     public String nodeName() {
@@ -387,8 +403,26 @@ public final class ChangeTracker implements ProxyEventHandler, ChangeSource {
         TreeMap<NamespacedName, EndpointSliceObject> forService = slicesByService.get(svc);
         SortedMap<ServicePortName, List<Endpoint>> out = new TreeMap<>();
         if (forService == null) {
+            tooLarge.remove(svc);
             return out;
         }
+        // One endpoint object per (port, endpoint) pair: a Service the API server accepts with 1,000 ports and
+        // 10,000 endpoints would need ten million of them (and as many KUBE-SEP chains), more than a node's proxy can
+        // hold. Such a Service is left without endpoints (its ports reject, as with no endpoints), logged and counted
+        // once; everything else keeps working.
+        long pairs = 0;
+        for (EndpointSliceObject slice : forService.values()) {
+            pairs += (long) slice.ports().size() * slice.endpoints().size();
+        }
+        if (pairs > MAX_ENDPOINTS_PER_SERVICE) {
+            if (tooLarge.add(svc)) {
+                LOG.warn("Service {}: {} port x endpoint pairs exceed the limit of {}; its endpoints are not programmed",
+                        svc, pairs, MAX_ENDPOINTS_PER_SERVICE);
+                invalidListener.invalid("Service", svc.toString(), "too-many-endpoints");
+            }
+            return out;
+        }
+        tooLarge.remove(svc);
         Map<ServicePortName, Map<String, Endpoint>> byPort = new HashMap<>();
         for (EndpointSliceObject slice : forService.values()) {
             for (SlicePort port : slice.ports()) {
