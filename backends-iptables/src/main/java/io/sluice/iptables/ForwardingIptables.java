@@ -3,8 +3,8 @@ package io.sluice.iptables;
 import io.sluice.core.model.IpFamily;
 import io.sluice.iptables.exec.Iptables;
 import io.sluice.iptables.exec.IptablesException;
-import io.sluice.iptables.exec.IptablesVariant;
-import io.sluice.iptables.exec.IptablesVersion;
+import io.sluice.core.exec.IptablesVariant;
+import io.sluice.core.exec.IptablesVersion;
 
 import java.util.List;
 import java.util.Optional;

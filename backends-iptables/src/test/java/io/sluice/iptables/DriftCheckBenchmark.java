@@ -9,7 +9,7 @@ import io.sluice.core.model.IpFamily;
 import io.sluice.core.synthetic.SyntheticCluster;
 import io.sluice.iptables.exec.Iptables;
 import io.sluice.iptables.exec.IptablesSystem;
-import io.sluice.iptables.exec.IptablesVariant;
+import io.sluice.core.exec.IptablesVariant;
 import io.sluice.iptables.render.IptablesRenderer;
 import io.sluice.iptables.render.JumpRules;
 import io.sluice.iptables.render.RenderOptions;

@@ -11,7 +11,7 @@ import io.sluice.core.exec.ProcessCommandRunner;
 import io.sluice.core.model.NamespacedName;
 import io.sluice.core.model.ProxySnapshot;
 import io.sluice.iptables.exec.IptablesSystem;
-import io.sluice.iptables.exec.IptablesVariant;
+import io.sluice.core.exec.IptablesVariant;
 import io.sluice.core.model.IpFamily;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -16,7 +16,7 @@ import io.sluice.core.synthetic.SyntheticCluster;
 import io.sluice.iptables.exec.Iptables;
 import io.sluice.iptables.exec.IptablesException;
 import io.sluice.iptables.exec.IptablesSystem;
-import io.sluice.iptables.exec.IptablesVariant;
+import io.sluice.core.exec.IptablesVariant;
 import io.sluice.iptables.render.ChainNames;
 import io.sluice.iptables.render.TopLevelRewrite;
 import org.junit.jupiter.api.AfterEach;

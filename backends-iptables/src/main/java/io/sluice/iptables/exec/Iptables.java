@@ -1,5 +1,9 @@
 package io.sluice.iptables.exec;
 
+import io.sluice.core.exec.IptablesVersion;
+
+import io.sluice.core.exec.IptablesVariant;
+
 import io.sluice.core.model.IpFamily;
 
 import java.util.List;

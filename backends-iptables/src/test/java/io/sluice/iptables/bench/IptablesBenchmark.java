@@ -7,7 +7,7 @@ import io.sluice.core.exec.ProcessCommandRunner;
 import io.sluice.core.model.IpFamily;
 import io.sluice.core.model.ProxySnapshot;
 import io.sluice.core.synthetic.SyntheticCluster;
-import io.sluice.iptables.exec.IptablesVariant;
+import io.sluice.core.exec.IptablesVariant;
 import io.sluice.iptables.render.IptablesRenderer;
 import io.sluice.iptables.render.RenderOptions;
 import io.sluice.iptables.render.RenderRequest;

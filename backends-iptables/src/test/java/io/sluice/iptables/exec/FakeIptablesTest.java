@@ -1,5 +1,7 @@
 package io.sluice.iptables.exec;
 
+import io.sluice.core.exec.IptablesVersion;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

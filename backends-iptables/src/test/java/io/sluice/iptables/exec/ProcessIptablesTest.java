@@ -1,5 +1,7 @@
 package io.sluice.iptables.exec;
 
+import io.sluice.core.exec.IptablesVariant;
+
 import io.sluice.core.exec.CommandRunner;
 import io.sluice.core.model.IpFamily;
 import org.junit.jupiter.api.Test;

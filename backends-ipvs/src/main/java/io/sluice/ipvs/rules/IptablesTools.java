@@ -2,8 +2,8 @@ package io.sluice.ipvs.rules;
 
 import io.sluice.core.exec.CommandRunner;
 import io.sluice.core.model.IpFamily;
-import io.sluice.iptables.exec.IptablesVariant;
-import io.sluice.iptables.exec.IptablesVersion;
+import io.sluice.core.exec.IptablesVariant;
+import io.sluice.core.exec.IptablesVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

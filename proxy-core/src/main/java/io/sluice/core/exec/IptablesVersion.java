@@ -1,4 +1,4 @@
-package io.sluice.iptables.exec;
+package io.sluice.core.exec;
 
 import java.util.Optional;
 import java.util.regex.Matcher;

@@ -1,6 +1,5 @@
-package io.sluice.iptables.exec;
+package io.sluice.core.exec;
 
-import io.sluice.core.exec.CommandRunner;
 import io.sluice.core.model.IpFamily;
 
 import java.time.Duration;
