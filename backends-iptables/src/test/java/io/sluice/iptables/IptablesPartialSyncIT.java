@@ -173,6 +173,14 @@ class IptablesPartialSyncIT {
                         payloads.add(payload);
                         super.restore(payload, table);
                     }
+
+                    // The backend streams its payloads (RestorePayload); record those too.
+                    @Override
+                    public void restore(io.sluice.iptables.render.RestorePayload payload, Optional<String> table)
+                            throws IptablesException {
+                        payloads.add(payload.toString());
+                        super.restore(payload, table);
+                    }
                 };
             }
 
