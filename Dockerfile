@@ -12,10 +12,10 @@ RUN mvn -B -ntp -pl proxy-app -am package -DskipTests -DskipITs \
 
 FROM debian:bookworm-slim
 # iptables (nft and legacy variants: Sluice must use the same one as the host's kubelet and CNI, see
-# docs/operations.md), ipset and ipvsadm for the IPVS mode, conntrack to flush stale UDP entries, kmod for modprobe
+# docs/operations.md), nft for nftables mode's `nft -f` applier, ipset and ipvsadm for the IPVS mode, conntrack to flush stale UDP entries, kmod for modprobe
 # of ip_vs* and nf_conntrack through the read-only /lib/modules mount.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends iptables ipset ipvsadm conntrack kmod ca-certificates \
+ && apt-get install -y --no-install-recommends iptables nftables ipset ipvsadm conntrack kmod ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /opt/sluice/jre /opt/sluice/jre
 COPY --from=build /src/proxy-app/target/sluice.jar /opt/sluice/sluice.jar

@@ -41,7 +41,7 @@ final class CliContract {
             "nodePortAddresses",
             "iptables", "iptables.masqueradeBit", "iptables.masqueradeAll", "iptables.localhostNodePorts",
             "iptables.syncPeriod", "iptables.minSyncPeriod",
-            "nftables.masqueradeBit", "nftables.masqueradeAll", "nftables.syncPeriod", "nftables.minSyncPeriod",
+            "nftables", "nftables.masqueradeBit", "nftables.masqueradeAll", "nftables.syncPeriod", "nftables.minSyncPeriod",
             "ipvs", "ipvs.scheduler", "ipvs.syncPeriod", "ipvs.minSyncPeriod", "ipvs.strictARP", "ipvs.excludeCIDRs",
             "ipvs.tcpTimeout", "ipvs.tcpFinTimeout", "ipvs.udpTimeout",
             "conntrack", "conntrack.tcpBeLiberal",

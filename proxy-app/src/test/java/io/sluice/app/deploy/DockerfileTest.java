@@ -24,7 +24,7 @@ class DockerfileTest {
         assertThat(dockerfile).contains("scripts/build-runtime.sh proxy-app/target/sluice.jar /opt/sluice/jre")
                 .contains("-pl proxy-app -am package");
         assertThat(dockerfile).containsPattern(Pattern.compile(
-                "apt-get install -y --no-install-recommends[^\\n]*\\biptables ipset ipvsadm conntrack kmod\\b"));
+                "apt-get install -y --no-install-recommends[^\\n]*\\biptables nftables ipset ipvsadm conntrack kmod\\b"));
         assertThat(dockerfile).contains("ENTRYPOINT [\"java\", \"-jar\", \"/opt/sluice/sluice.jar\"]")
                 .contains("/opt/sluice/jre/bin");
         assertThat(dockerfile).as("an exhausted heap ends the process").contains("-XX:+ExitOnOutOfMemoryError");

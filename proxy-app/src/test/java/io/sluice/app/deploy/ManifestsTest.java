@@ -98,7 +98,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iptables", "ipvs"})
+    @ValueSource(strings = {"iptables", "ipvs", "nftables"})
     void renders_exactly_the_expected_objects_in_kube_system(String overlay) {
         List<HasMetadata> items = render("manifests/overlays/" + overlay);
 
@@ -113,7 +113,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iptables", "ipvs"})
+    @ValueSource(strings = {"iptables", "ipvs", "nftables"})
     void daemonset_runs_on_every_linux_node_with_host_network_and_privilege(String overlay) {
         List<HasMetadata> items = render("manifests/overlays/" + overlay);
         PodSpec spec = podSpec(items);
@@ -136,7 +136,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iptables", "ipvs"})
+    @ValueSource(strings = {"iptables", "ipvs", "nftables"})
     void node_name_comes_from_the_downward_api_and_config_from_the_configmap(String overlay) {
         List<HasMetadata> items = render("manifests/overlays/" + overlay);
         Container c = container(items);
@@ -159,7 +159,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iptables", "ipvs"})
+    @ValueSource(strings = {"iptables", "ipvs", "nftables"})
     void shares_the_xtables_lock_and_reads_kernel_modules(String overlay) {
         List<HasMetadata> items = render("manifests/overlays/" + overlay);
         Container c = container(items);
@@ -176,7 +176,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iptables", "ipvs"})
+    @ValueSource(strings = {"iptables", "ipvs", "nftables"})
     void probes_use_the_healthz_port_with_a_jvm_start_delay_and_resources_are_bounded(String overlay) {
         Container c = container(render("manifests/overlays/" + overlay));
 
@@ -197,7 +197,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iptables", "ipvs"})
+    @ValueSource(strings = {"iptables", "ipvs", "nftables"})
     void rbac_grants_exactly_what_the_proxy_reads_and_writes(String overlay) {
         List<HasMetadata> items = render("manifests/overlays/" + overlay);
         ClusterRole role = only(items, ClusterRole.class);
@@ -231,7 +231,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iptables", "ipvs"})
+    @ValueSource(strings = {"iptables", "ipvs", "nftables"})
     void kubeconfig_points_at_the_real_api_server_with_the_projected_token(String overlay) throws IOException {
         ConfigMap cm = only(render("manifests/overlays/" + overlay), ConfigMap.class);
         JsonNode kubeconfig = YAML.readTree(cm.getData().get("kubeconfig.conf"));
@@ -276,7 +276,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iptables", "ipvs"})
+    @ValueSource(strings = {"iptables", "ipvs", "nftables"})
     void config_is_a_kube_proxy_configuration_in_the_overlay_mode(String overlay) throws Exception {
         List<HasMetadata> items = render("manifests/overlays/" + overlay);
         String text = only(items, ConfigMap.class).getData().get("config.conf");
@@ -313,7 +313,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iptables", "ipvs"})
+    @ValueSource(strings = {"iptables", "ipvs", "nftables"})
     void the_daemonset_command_line_is_accepted_by_the_cli(String overlay, @TempDir Path dir) throws Exception {
         List<HasMetadata> items = render("manifests/overlays/" + overlay);
         ConfigMap cm = only(items, ConfigMap.class);
