@@ -1,5 +1,6 @@
 package io.sluice.iptables;
 
+import io.sluice.core.conntrack.UdpSnapshots;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.core.backend.BackendContext;
 import io.sluice.core.backend.KernelAssumptions;

@@ -1,5 +1,6 @@
 package io.sluice.ipvs;
 
+import io.sluice.core.conntrack.UdpSnapshots;
 import io.sluice.core.backend.SyncException;
 import io.sluice.core.backend.SyncRequest;
 import io.sluice.core.backend.SyncResult;
