@@ -66,8 +66,8 @@ class HealthUnderFailingSyncsIT {
                 // When restores work again, Then the next retry lands the rules and the probes recover
                 refuseRestores(fakeBin, false);
                 await().atMost(GENEROUS).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-                    assertThat(status(lab, "/livez")).isEqualTo("200");
-                    assertThat(status(lab, "/healthz")).isEqualTo("200");
+                    assertThat(status(lab, "/livez")).as(Files.readString(log)).isEqualTo("200");
+                    assertThat(status(lab, "/healthz")).as(Files.readString(log)).isEqualTo("200");
                 });
                 assertThat(lab.inNode("iptables-save", "-t", "nat")).contains(":KUBE-SERVICES");
             } finally {

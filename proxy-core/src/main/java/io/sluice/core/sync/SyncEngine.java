@@ -277,6 +277,11 @@ public final class SyncEngine implements AutoCloseable {
             for (Instant trigger : own == null ? List.<Instant>of() : own) {
                 metrics.networkProgramming(f, Duration.between(trigger, end));
             }
+        }
+        // Health: a successful sync is a sync of every family the node serves, including one the backend had nothing
+        // to write for (no node IP of that family). kube-proxy runs one proxier per family and each one's empty sync
+        // still stamps its health; judging such a family by "programmed" would keep /healthz at 503 forever.
+        for (IpFamily f : families) {
             health.updated(f);
         }
         if (!synced.isEmpty()) {
